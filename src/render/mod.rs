@@ -1,0 +1,3 @@
+//! Post body → styled, wrapped lines for a given width.
+pub mod width;
+pub mod wrap;

@@ -1,0 +1,1 @@
+//! Display width of text, measured per grapheme cluster.

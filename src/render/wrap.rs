@@ -1,0 +1,1 @@
+//! CJK-aware wrapping of styled text.

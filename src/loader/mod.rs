@@ -1,0 +1,329 @@
+//! Files on disk (or the bundled samples) → `Post`s and warnings, streamed in batches,
+//! newest files first, parsed in parallel.
+
+pub mod embedded;
+pub mod front_matter;
+pub mod walk;
+
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc;
+
+use rayon::prelude::*;
+
+use crate::post::{Date, Post};
+use crate::sanitize::{clean_line, clean_text};
+
+/// Something odd about one file. The post is still loaded unless `Loaded::failed` says so.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Warning {
+    pub file: String,
+    pub message: String,
+}
+
+impl Warning {
+    pub fn new(path: &Path, message: impl Into<String>) -> Self {
+        Warning {
+            file: clean_line(&path.to_string_lossy()),
+            message: clean_line(&message.into()),
+        }
+    }
+}
+
+/// Where posts come from.
+#[derive(Clone, Debug)]
+pub enum Source {
+    /// The sample posts compiled into the binary.
+    Embedded,
+    Paths(Vec<PathBuf>),
+}
+
+/// Files above this size are cut here (with a warning) so one file cannot exhaust memory.
+pub const MAX_FILE_BYTES: usize = 32 << 20;
+
+/// What the loader sends while it works.
+#[derive(Debug)]
+pub enum LoadEvent {
+    Batch {
+        posts: Vec<Post>,
+        warnings: Vec<Warning>,
+    },
+    Done(Summary),
+}
+
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Summary {
+    /// Post files found (after dropping duplicates).
+    pub files: usize,
+    /// Files dropped because a file of the same name was preferred.
+    pub duplicates: usize,
+    /// Files that could not be read at all.
+    pub failed: usize,
+}
+
+/// Turns the text of one file into a post. Never fails: what cannot be parsed is
+/// recovered as far as possible and reported in `warnings`.
+pub fn parse_post(
+    path: &Path,
+    text: &str,
+    dir_categories: &[String],
+    warnings: &mut Vec<Warning>,
+) -> Post {
+    let id = walk::id_of(path);
+    let split = front_matter::split(text);
+    if let Some(problem) = split.problem {
+        warnings.push(Warning::new(path, problem));
+    }
+    let fm = match split.front.map(front_matter::parse) {
+        None => front_matter::FrontMatter::default(),
+        Some(Ok(fm)) => fm,
+        Some(Err(e)) => {
+            warnings.push(Warning::new(
+                path,
+                format!("front matter is not valid YAML ({e}); recovered line by line"),
+            ));
+            front_matter::parse_lenient(split.front.unwrap_or_default())
+        }
+    };
+    let file_name = path.file_name().unwrap_or_default().to_string_lossy();
+    let date = match fm.date.as_deref().map(str::trim) {
+        Some(d) if !d.is_empty() => Date::parse(d).or_else(|| {
+            warnings.push(Warning::new(path, format!("unrecognised date {d:?}")));
+            Date::from_file_name(&file_name)
+        }),
+        _ => Date::from_file_name(&file_name),
+    };
+    let title = fm
+        .title
+        .as_deref()
+        .map(clean_line)
+        .filter(|t| !t.is_empty())
+        .unwrap_or_else(|| title_from_id(&id));
+    let mut categories: Vec<String> = dir_categories.iter().map(|c| clean_line(c)).collect();
+    for c in fm.categories.iter().map(|c| clean_line(c)) {
+        if !c.is_empty() && !categories.contains(&c) {
+            categories.push(c);
+        }
+    }
+    let mut tags: Vec<String> = Vec::new();
+    for t in fm.tags.iter().map(|t| clean_line(t)) {
+        if !t.is_empty() && !tags.contains(&t) {
+            tags.push(t);
+        }
+    }
+    Post {
+        id,
+        path: path.to_path_buf(),
+        title,
+        date,
+        categories,
+        tags,
+        body: clean_text(split.body).into_owned(),
+    }
+}
+
+/// `2022-01-05-some-title` → `some-title`: a readable stand-in for a missing title.
+fn title_from_id(id: &str) -> String {
+    let rest = if Date::from_file_name(&format!("{id}.")).is_some() {
+        &id[11..]
+    } else {
+        id
+    };
+    let t = rest.trim_matches(['-', '_', ' ']);
+    if t.is_empty() {
+        id.to_string()
+    } else {
+        t.to_string()
+    }
+}
+
+/// Reads a file as text: capped in size, BOM stripped, invalid UTF-8 decoded lossily.
+pub fn read_text(path: &Path, warnings: &mut Vec<Warning>) -> std::io::Result<String> {
+    let file = std::fs::File::open(path)?;
+    let mut bytes = Vec::new();
+    file.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)?;
+    if bytes.len() > MAX_FILE_BYTES {
+        bytes.truncate(MAX_FILE_BYTES);
+        warnings.push(Warning::new(
+            path,
+            format!(
+                "larger than {} MiB; only the start is shown",
+                MAX_FILE_BYTES >> 20
+            ),
+        ));
+    }
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
+    if memchr::memchr(0, bytes).is_some() {
+        warnings.push(Warning::new(path, "contains NUL bytes (binary file?)"));
+    }
+    Ok(match std::str::from_utf8(bytes) {
+        Ok(s) => s.to_string(),
+        Err(_) => {
+            warnings.push(Warning::new(path, "not valid UTF-8; decoded lossily"));
+            String::from_utf8_lossy(bytes).into_owned()
+        }
+    })
+}
+
+/// Loads everything from `source`, calling `sink` with each batch as it is ready.
+/// Newest files (by the date in their name) come first so a UI can show them at once.
+pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
+    let paths = match source {
+        Source::Embedded => {
+            let mut warnings = Vec::new();
+            let posts = embedded::SAMPLE_POSTS
+                .iter()
+                .map(|(name, text)| {
+                    parse_post(
+                        &PathBuf::from(format!("embedded:{name}")),
+                        text,
+                        &[],
+                        &mut warnings,
+                    )
+                })
+                .collect::<Vec<_>>();
+            let files = posts.len();
+            sink(LoadEvent::Batch { posts, warnings });
+            sink(LoadEvent::Done(Summary {
+                files,
+                ..Summary::default()
+            }));
+            return;
+        }
+        Source::Paths(paths) => paths,
+    };
+    let mut warnings = Vec::new();
+    let (mut found, duplicates) = walk::find(paths, &mut warnings);
+    found.sort_by_cached_key(|f| {
+        std::cmp::Reverse(
+            f.path
+                .file_name()
+                .and_then(|n| Date::from_file_name(&n.to_string_lossy())),
+        )
+    });
+    let mut summary = Summary {
+        files: found.len(),
+        duplicates,
+        failed: 0,
+    };
+    // A small first batch puts the newest posts on screen quickly; later ones are larger
+    // to keep per-batch overhead low.
+    let mut start = 0;
+    let mut size = 256;
+    while start < found.len() || !warnings.is_empty() {
+        let end = (start + size).min(found.len());
+        let results: Vec<(Option<Post>, Vec<Warning>)> = found[start..end]
+            .par_iter()
+            .map(|f| {
+                let mut w = Vec::new();
+                let post = match read_text(&f.path, &mut w) {
+                    Ok(text) => Some(parse_post(&f.path, &text, &f.dir_categories, &mut w)),
+                    Err(e) => {
+                        w.push(Warning::new(&f.path, format!("cannot read: {e}")));
+                        None
+                    }
+                };
+                (post, w)
+            })
+            .collect();
+        let mut posts = Vec::with_capacity(results.len());
+        for (post, w) in results {
+            match post {
+                Some(p) => posts.push(p),
+                None => summary.failed += 1,
+            }
+            warnings.extend(w);
+        }
+        sink(LoadEvent::Batch {
+            posts,
+            warnings: std::mem::take(&mut warnings),
+        });
+        start = end;
+        size = (size * 4).min(8192);
+    }
+    sink(LoadEvent::Done(summary));
+}
+
+/// Loads in a background thread; events arrive on the returned channel.
+pub fn spawn(source: Source) -> mpsc::Receiver<LoadEvent> {
+    let (tx, rx) = mpsc::channel();
+    std::thread::spawn(move || {
+        stream(&source, |ev| {
+            // The receiver is gone when the UI has quit; nothing left to do.
+            let _ = tx.send(ev);
+        })
+    });
+    rx
+}
+
+/// Everything at once, for the command-line tools.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub posts: Vec<Post>,
+    pub warnings: Vec<Warning>,
+    pub summary: Summary,
+}
+
+pub fn load(source: &Source) -> Loaded {
+    let mut out = Loaded::default();
+    stream(source, |ev| match ev {
+        LoadEvent::Batch { posts, warnings } => {
+            out.posts.extend(posts);
+            out.warnings.extend(warnings);
+        }
+        LoadEvent::Done(s) => out.summary = s,
+    });
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unparsable_front_matter_still_makes_a_post() {
+        let mut w = Vec::new();
+        let p = parse_post(
+            Path::new("x/2022-01-05-abc.md"),
+            "---\ntitle: \"a\"b\"\ncategories: emnews\n---\n正文",
+            &[],
+            &mut w,
+        );
+        assert_eq!(p.title, "a\"b");
+        assert_eq!(p.categories, ["emnews"]);
+        assert_eq!(p.date.unwrap().short(), "2022-01-05");
+        assert_eq!(p.body, "正文");
+        assert_eq!(w.len(), 1, "{w:?}");
+        assert!(w[0].file.ends_with("2022-01-05-abc.md"));
+    }
+
+    #[test]
+    fn missing_title_and_date_fall_back_to_the_file_name() {
+        let mut w = Vec::new();
+        let p = parse_post(
+            Path::new("-202205262391921712.md"),
+            "---\ntitle: \"\"\ndate:  +0800\n---\nx",
+            &[],
+            &mut w,
+        );
+        assert_eq!(p.title, "202205262391921712");
+        assert_eq!(p.date, None);
+        assert_eq!(p.id, "-202205262391921712");
+        assert!(w[0].message.contains("+0800"), "{w:?}");
+    }
+
+    #[test]
+    fn dir_categories_come_first_and_text_is_cleaned() {
+        let mut w = Vec::new();
+        let p = parse_post(
+            Path::new("news/_posts/2022-01-05-a.md"),
+            "---\ntitle: \"\\e]0;pwn\\a标题\"\ncategories: [news, b]\n---\n\x1b[2J正文",
+            &["news".into()],
+            &mut w,
+        );
+        assert_eq!(p.categories, ["news", "b"]);
+        assert_eq!(p.title, "标题");
+        assert_eq!(p.body, "正文");
+    }
+}

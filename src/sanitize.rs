@@ -1,0 +1,177 @@
+//! Cleaning of untrusted text, applied once where text enters the program: the loader cleans
+//! front matter and bodies, the renderer cleans what html2text decodes from entities
+//! (`&#27;` becomes ESC only there). After this, no control character, escape sequence or
+//! bidi override can reach the terminal, and no junk such as `[2J` is left visible.
+
+use std::borrow::Cow;
+
+/// Does this text need any cleaning? A byte scan, so clean text costs no allocation.
+fn is_clean(s: &str, keep_newlines: bool) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        let c = b[i];
+        match c {
+            b'\n' | b'\t' if keep_newlines => {}
+            0..=0x1f | 0x7f => return false,
+            // C1 controls U+0080..U+009F are C2 80..C2 9F.
+            0xc2 if matches!(b.get(i + 1), Some(0x80..=0x9f)) => return false,
+            // Bidi embeddings/overrides U+202A..U+202E and isolates U+2066..U+2069.
+            0xe2 => match (b.get(i + 1), b.get(i + 2)) {
+                (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9)) => return false,
+                _ => {}
+            },
+            // A stray byte-order mark inside text.
+            0xef if b.get(i + 1) == Some(&0xbb) && b.get(i + 2) == Some(&0xbf) => return false,
+            _ => {}
+        }
+        i += 1;
+    }
+    true
+}
+
+fn is_dropped(c: char) -> bool {
+    matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+}
+
+/// Skips the body of an escape or control sequence that starts after `intro`
+/// (ESC already consumed, or a C1 introducer). Unterminated string sequences end at a
+/// newline so one bad byte cannot swallow the rest of a post.
+fn skip_sequence(intro: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+    match intro {
+        // CSI: parameters and intermediates, then one final byte.
+        '[' | '\u{9b}' => {
+            while let Some(&c) = chars.peek() {
+                chars.next();
+                if ('\u{40}'..='\u{7e}').contains(&c) || c == '\n' {
+                    break;
+                }
+                if !('\u{20}'..='\u{3f}').contains(&c) {
+                    break;
+                }
+            }
+        }
+        // OSC, DCS, SOS, PM, APC: a string ended by BEL or ST (ESC \ or U+009C).
+        ']' | 'P' | 'X' | '^' | '_' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+            while let Some(&c) = chars.peek() {
+                match c {
+                    '\u{7}' | '\u{9c}' => {
+                        chars.next();
+                        break;
+                    }
+                    '\u{1b}' => {
+                        chars.next();
+                        if chars.peek() == Some(&'\\') {
+                            chars.next();
+                        }
+                        break;
+                    }
+                    '\n' => break,
+                    _ => {
+                        chars.next();
+                    }
+                }
+            }
+        }
+        // Other escapes: intermediates (`(`, `#`, …) then one final character.
+        _ => {
+            let mut c = intro;
+            while ('\u{20}'..='\u{2f}').contains(&c) {
+                match chars.next() {
+                    Some(n) => c = n,
+                    None => break,
+                }
+            }
+        }
+    }
+}
+
+fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
+    if is_clean(s, keep_newlines) {
+        return Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\n' | '\t' if keep_newlines => out.push(c),
+            '\r' if keep_newlines => {
+                // CRLF and lone CR both become one newline.
+                if chars.peek() != Some(&'\n') {
+                    out.push('\n');
+                }
+            }
+            '\n' | '\t' | '\r' => out.push(' '),
+            '\u{1b}' => {
+                if let Some(intro) = chars.next() {
+                    skip_sequence(intro, &mut chars);
+                }
+            }
+            '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                skip_sequence(c, &mut chars)
+            }
+            c if c.is_control() || is_dropped(c) => {}
+            c => out.push(c),
+        }
+    }
+    Cow::Owned(out)
+}
+
+/// Cleans multi-line text (a body): keeps `\n` and `\t`, turns CRLF and CR into `\n`.
+pub fn clean_text(s: &str) -> Cow<'_, str> {
+    clean(s, true)
+}
+
+/// Cleans a one-line field (title, category, URL): line breaks and tabs become spaces,
+/// and surrounding whitespace is trimmed.
+pub fn clean_line(s: &str) -> String {
+    let c = clean(s, false);
+    c.trim().to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn escape_sequences_leave_no_junk() {
+        let s = "a\x1b]0;PWNED\x07b\x1b]52;c;SGVsbG8=\x1b\\c\x1b[2Jd\x1b[1;31me\x1b(Bf";
+        assert_eq!(clean_text(s), "abcdef");
+        assert_eq!(clean_line("\u{9b}31mred\u{9d}8;;http://x\u{9c}!"), "red!");
+    }
+
+    #[test]
+    fn bidi_controls_and_newlines() {
+        assert_eq!(
+            clean_line(" evil\u{202e}txt.exe\u{2066}\n x\t"),
+            "eviltxt.exe  x"
+        );
+        assert_eq!(clean_text("a\r\nb\rc\0d\x7f"), "a\nb\ncd");
+    }
+
+    #[test]
+    fn unterminated_osc_stops_at_line_end() {
+        assert_eq!(clean_text("x\x1b]0;title\nnext line"), "x\nnext line");
+    }
+
+    #[test]
+    fn clean_text_is_borrowed() {
+        assert!(matches!(clean_text("中文 text\n\tok"), Cow::Borrowed(_)));
+    }
+
+    proptest! {
+        #[test]
+        fn no_control_survives(s in "(\\PC|[\\x00-\\x1f\\x7f\\u{80}-\\u{9f}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}])*") {
+            let out = clean_text(&s);
+            prop_assert!(!out.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || is_dropped(c)), "{:?}", out);
+            let line = clean_line(&s);
+            prop_assert!(!line.chars().any(|c| c.is_control() || is_dropped(c)), "{:?}", line);
+        }
+
+        #[test]
+        fn printable_text_is_unchanged(s in "[^\\p{Cc}\\u{202a}-\\u{202e}\\u{2066}-\\u{2069}\\u{feff}]*") {
+            prop_assert_eq!(clean_text(&s), s.as_str());
+        }
+    }
+}

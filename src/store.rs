@@ -1,0 +1,282 @@
+//! All posts in memory, newest first, with category and tag indexes. Knows nothing about
+//! terminals.
+
+use std::collections::HashMap;
+
+use crate::post::Post;
+
+/// Index of a post in the store; stable for the store's lifetime.
+pub type PostIx = u32;
+
+/// Which index the left pane shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Grouping {
+    Category,
+    Tag,
+}
+
+/// One category or tag with its posts, newest first.
+#[derive(Clone, Debug)]
+pub struct Group {
+    /// The slug as written in front matter.
+    pub key: String,
+    /// What a person reads: for a category, the tag all its posts share (the site's Chinese
+    /// name for a pinyin slug), else the slug.
+    pub name: String,
+    pub posts: Vec<PostIx>,
+    /// Tags every post of this group carries; the source of `name`.
+    common_tags: Option<Vec<String>>,
+    dirty: bool,
+}
+
+fn is_slug(key: &str) -> bool {
+    key.chars().all(|c| c.is_ascii() || !c.is_alphabetic())
+}
+
+#[derive(Default)]
+struct Groups {
+    list: Vec<Group>,
+    by_key: HashMap<String, usize>,
+    /// Display order: most posts first, then by name.
+    order: Vec<usize>,
+}
+
+impl Groups {
+    fn add(&mut self, key: &str, ix: PostIx, tags: &[String]) {
+        let gi = match self.by_key.get(key) {
+            Some(&gi) => gi,
+            None => {
+                self.list.push(Group {
+                    key: key.to_string(),
+                    name: key.to_string(),
+                    posts: Vec::new(),
+                    common_tags: None,
+                    dirty: false,
+                });
+                self.by_key.insert(key.to_string(), self.list.len() - 1);
+                self.list.len() - 1
+            }
+        };
+        let g = &mut self.list[gi];
+        g.posts.push(ix);
+        g.dirty = true;
+        match &mut g.common_tags {
+            None => g.common_tags = Some(tags.to_vec()),
+            Some(common) => common.retain(|t| tags.contains(t)),
+        }
+    }
+
+    fn finish(&mut self, posts: &[Post], name_from_tags: bool) {
+        for g in self.list.iter_mut().filter(|g| g.dirty) {
+            g.posts.sort_by(|&a, &b| {
+                posts[a as usize]
+                    .sort_key()
+                    .cmp(&posts[b as usize].sort_key())
+            });
+            g.dirty = false;
+            let shared = g.common_tags.as_ref().and_then(|t| t.first());
+            g.name = match shared {
+                // Only a machine-made slug (Latin letters, digits, punctuation such as `·`)
+                // is replaced; a category already named in a script like Chinese keeps it.
+                Some(tag) if name_from_tags && is_slug(&g.key) => tag.clone(),
+                _ => g.key.clone(),
+            };
+        }
+        let list = &self.list;
+        self.order = (0..list.len()).collect();
+        self.order.sort_by(|&a, &b| {
+            list[b]
+                .posts
+                .len()
+                .cmp(&list[a].posts.len())
+                .then_with(|| list[a].name.cmp(&list[b].name))
+        });
+    }
+}
+
+#[derive(Default)]
+pub struct Store {
+    posts: Vec<Post>,
+    all: Vec<PostIx>,
+    by_id: HashMap<String, PostIx>,
+    categories: Groups,
+    tags: Groups,
+}
+
+impl Store {
+    pub fn new(posts: Vec<Post>) -> Self {
+        let mut s = Store::default();
+        s.insert(posts);
+        s
+    }
+
+    /// Adds a batch of posts (a later post with a known ID is ignored: the loader
+    /// already resolved duplicates, preferring the first).
+    pub fn insert(&mut self, batch: Vec<Post>) {
+        for post in batch {
+            if self.by_id.contains_key(&post.id) {
+                continue;
+            }
+            let ix = self.posts.len() as PostIx;
+            for c in &post.categories {
+                self.categories.add(c, ix, &post.tags);
+            }
+            for t in &post.tags {
+                self.tags.add(t, ix, &[]);
+            }
+            self.by_id.insert(post.id.clone(), ix);
+            self.all.push(ix);
+            self.posts.push(post);
+        }
+        let posts = &self.posts;
+        self.all.sort_by(|&a, &b| {
+            posts[a as usize]
+                .sort_key()
+                .cmp(&posts[b as usize].sort_key())
+        });
+        self.categories.finish(posts, true);
+        self.tags.finish(posts, false);
+    }
+
+    pub fn len(&self) -> usize {
+        self.posts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.posts.is_empty()
+    }
+
+    pub fn post(&self, ix: PostIx) -> &Post {
+        &self.posts[ix as usize]
+    }
+
+    /// Every post, newest first.
+    pub fn all(&self) -> &[PostIx] {
+        &self.all
+    }
+
+    pub fn find_id(&self, id: &str) -> Option<PostIx> {
+        self.by_id.get(id).copied()
+    }
+
+    fn groups_of(&self, grouping: Grouping) -> &Groups {
+        match grouping {
+            Grouping::Category => &self.categories,
+            Grouping::Tag => &self.tags,
+        }
+    }
+
+    /// Groups in display order (most posts first).
+    pub fn groups(&self, grouping: Grouping) -> impl ExactSizeIterator<Item = &Group> {
+        let g = self.groups_of(grouping);
+        g.order.iter().map(|&i| &g.list[i])
+    }
+
+    /// The n-th group in display order.
+    pub fn group(&self, grouping: Grouping, n: usize) -> Option<&Group> {
+        let g = self.groups_of(grouping);
+        g.order.get(n).map(|&i| &g.list[i])
+    }
+
+    pub fn group_count(&self, grouping: Grouping) -> usize {
+        self.groups_of(grouping).list.len()
+    }
+
+    /// Position in display order of the group with this key.
+    pub fn group_position(&self, grouping: Grouping, key: &str) -> Option<usize> {
+        let g = self.groups_of(grouping);
+        let i = *g.by_key.get(key)?;
+        g.order.iter().position(|&o| o == i)
+    }
+
+    pub fn group_by_key(&self, grouping: Grouping, key: &str) -> Option<&Group> {
+        let g = self.groups_of(grouping);
+        g.by_key.get(key).map(|&i| &g.list[i])
+    }
+
+    /// A category's human name (the slug if it has none).
+    pub fn category_name<'a>(&'a self, key: &'a str) -> &'a str {
+        self.group_by_key(Grouping::Category, key)
+            .map_or(key, |g| g.name.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::post::Date;
+
+    fn post(id: &str, date: Option<&str>, cats: &[&str], tags: &[&str]) -> Post {
+        Post {
+            id: id.into(),
+            path: id.into(),
+            title: id.into(),
+            date: date.and_then(Date::parse),
+            categories: cats.iter().map(|s| s.to_string()).collect(),
+            tags: tags.iter().map(|s| s.to_string()).collect(),
+            body: String::new(),
+        }
+    }
+
+    fn titles(s: &Store, ixs: &[PostIx]) -> Vec<String> {
+        ixs.iter().map(|&i| s.post(i).id.clone()).collect()
+    }
+
+    #[test]
+    fn newest_first_undated_last_across_batches() {
+        let mut s = Store::new(vec![
+            post("old", Some("2021-12-08 10:00:00"), &["a"], &[]),
+            post("undated", None, &["a"], &[]),
+        ]);
+        s.insert(vec![
+            post("new", Some("2022-01-05 20:54:40 +0800"), &["a"], &[]),
+            post("mid", Some("2021-12-08"), &["b"], &[]),
+        ]);
+        assert_eq!(titles(&s, s.all()), ["new", "old", "mid", "undated"]);
+        let a = s.group_by_key(Grouping::Category, "a").unwrap();
+        assert_eq!(titles(&s, &a.posts), ["new", "old", "undated"]);
+    }
+
+    #[test]
+    fn counts_order_and_names() {
+        let s = Store::new(vec![
+            post("1", Some("2022-01-01"), &["emnews"], &["东财滚动新闻", "x"]),
+            post("2", Some("2022-01-02"), &["emnews"], &["东财滚动新闻"]),
+            post(
+                "3",
+                Some("2022-01-03"),
+                &["zhongguozhengquanbao·zhongzhengwang"],
+                &["中国证券报·中证网新闻"],
+            ),
+            post("4", Some("2022-01-04"), &["mixed"], &["甲"]),
+            post("5", Some("2022-01-05"), &["mixed"], &["乙"]),
+            post("6", Some("2022-01-06"), &["中文分类"], &["丙"]),
+        ]);
+        let cats: Vec<(String, usize)> = s
+            .groups(Grouping::Category)
+            .map(|g| (g.name.clone(), g.posts.len()))
+            .collect();
+        // Two posts each: ordered by count, then by name.
+        assert_eq!(cats[0], ("mixed".to_string(), 2), "no shared tag: slug");
+        assert_eq!(cats[1], ("东财滚动新闻".to_string(), 2));
+        assert!(
+            cats.contains(&("中文分类".to_string(), 1)),
+            "non-ASCII slug kept"
+        );
+        assert_eq!(
+            s.category_name("zhongguozhengquanbao·zhongzhengwang"),
+            "中国证券报·中证网新闻",
+            "a middle dot is not ASCII, so the rule must look at letters, not bytes"
+        );
+        assert_eq!(s.group_count(Grouping::Tag), 6);
+        assert_eq!(s.group_position(Grouping::Category, "emnews"), Some(1));
+    }
+
+    #[test]
+    fn a_known_id_is_not_added_twice() {
+        let mut s = Store::new(vec![post("a", None, &["x"], &[])]);
+        s.insert(vec![post("a", None, &["y"], &[])]);
+        assert_eq!(s.len(), 1);
+        assert!(s.group_by_key(Grouping::Category, "y").is_none());
+    }
+}

@@ -1,6 +1,52 @@
 //! Sample posts compiled into the binary; opened when no path is given.
 /// (file name, contents) of each bundled post.
-pub const SAMPLE_POSTS: &[(&str, &str)] = &[(
-    "2026-11-20-welcome.md",
-    "---\ntitle: 欢迎使用看报\ndate: 2026-11-20 09:30:00 +0800\ncategories: kanbao\ntags: 看报\n---\n欢迎。\n",
-)];
+pub const SAMPLE_POSTS: &[(&str, &str)] = &[
+    (
+        "2026-11-20-welcome.md",
+        include_str!("../../assets/posts/2026-11-20-welcome.md"),
+    ),
+    (
+        "2026-11-19-kanbao-0-1-0.md",
+        include_str!("../../assets/posts/2026-11-19-kanbao-0-1-0.md"),
+    ),
+    (
+        "2026-11-18-kinsoku.md",
+        include_str!("../../assets/posts/2026-11-18-kinsoku.md"),
+    ),
+    (
+        "2026-11-17-qinglan-q3.md",
+        include_str!("../../assets/posts/2026-11-17-qinglan-q3.md"),
+    ),
+    (
+        "2026-11-16-NW202611161530000001.md",
+        include_str!("../../assets/posts/2026-11-16-NW202611161530000001.md"),
+    ),
+    (
+        "2026-11-15-bailu-shipping.md",
+        include_str!("../../assets/posts/2026-11-15-bailu-shipping.md"),
+    ),
+    (
+        "2026-11-14-markets-wrap.md",
+        include_str!("../../assets/posts/2026-11-14-markets-wrap.md"),
+    ),
+    (
+        "2026-11-13-qinglan-cleanroom.md",
+        include_str!("../../assets/posts/2026-11-13-qinglan-cleanroom.md"),
+    ),
+    (
+        "2026-11-12-links.md",
+        include_str!("../../assets/posts/2026-11-12-links.md"),
+    ),
+    (
+        "2026-11-11-haitang-storage.md",
+        include_str!("../../assets/posts/2026-11-11-haitang-storage.md"),
+    ),
+    (
+        "2026-11-10-northwind-motors.md",
+        include_str!("../../assets/posts/2026-11-10-northwind-motors.md"),
+    ),
+    (
+        "2026-11-08-week-ahead.md",
+        include_str!("../../assets/posts/2026-11-08-week-ahead.md"),
+    ),
+];

@@ -1,8 +1,10 @@
 //! kanbao: a terminal reader for Jekyll news sites.
 //!
 //! Data flows one way: `loader` → `store` → `render` → `ui`.
+pub mod keymap;
 pub mod loader;
 pub mod post;
 pub mod render;
 pub mod sanitize;
 pub mod store;
+pub mod ui;

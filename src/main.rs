@@ -1,1 +1,186 @@
-fn main() {}
+//! The command line: the reader (default), `list`, `show` and `check`, all on the same
+//! loader and renderer.
+
+use std::io::{self, BufWriter, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use clap::{Parser, Subcommand};
+
+use kanbao::loader::{self, Source};
+use kanbao::render::{self, theme::Theme};
+use kanbao::store::{Grouping, Store};
+
+/// kanbao (看报): read a Jekyll site's news in the terminal.
+#[derive(Parser)]
+#[command(version, args_conflicts_with_subcommands = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+    /// Site roots, posts folders or post files (default: the bundled sample posts).
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// One post per line, newest first: ID, date, category, title, separated by tabs.
+    List {
+        paths: Vec<PathBuf>,
+        /// Only posts in this category (slug or name).
+        #[arg(long)]
+        category: Option<String>,
+        /// Only posts with this tag.
+        #[arg(long)]
+        tag: Option<String>,
+    },
+    /// Print an article exactly as the reader shows it, as plain text.
+    Show {
+        /// A post ID (file name without extension) or a post file.
+        #[arg(allow_hyphen_values = true)]
+        post: String,
+        paths: Vec<PathBuf>,
+        /// Columns per row (default: the terminal's width, else 80).
+        #[arg(long)]
+        width: Option<u16>,
+    },
+    /// Load everything and report posts, categories, duplicates, warnings and timing.
+    Check { paths: Vec<PathBuf> },
+}
+
+fn source(paths: Vec<PathBuf>) -> Source {
+    if paths.is_empty() {
+        Source::Embedded
+    } else {
+        Source::Paths(paths)
+    }
+}
+
+fn theme() -> Theme {
+    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+        Theme::monochrome()
+    } else {
+        Theme::default()
+    }
+}
+
+/// Writes rows to stdout; a closed pipe (`kanbao list | head`) ends quietly.
+fn emit(rows: impl IntoIterator<Item = String>) -> ExitCode {
+    let mut out = BufWriter::new(io::stdout().lock());
+    for row in rows {
+        if writeln!(out, "{row}").is_err() {
+            return ExitCode::SUCCESS;
+        }
+    }
+    let _ = out.flush();
+    ExitCode::SUCCESS
+}
+
+fn list(paths: Vec<PathBuf>, category: Option<String>, tag: Option<String>) -> ExitCode {
+    let loaded = loader::load(&source(paths));
+    let store = Store::new(loaded.posts);
+    let wanted = |key: &Option<String>, values: &[String], names: bool| match key {
+        None => true,
+        Some(k) => values
+            .iter()
+            .any(|v| v == k || (names && store.category_name(v) == k)),
+    };
+    let rows = store
+        .all()
+        .iter()
+        .map(|&ix| store.post(ix))
+        .filter(|p| wanted(&category, &p.categories, true) && wanted(&tag, &p.tags, false))
+        .map(|p| {
+            format!(
+                "{}\t{}\t{}\t{}",
+                p.id,
+                p.date.map_or_else(|| "-".to_string(), |d| d.to_string()),
+                p.categories.first().map_or("-", String::as_str),
+                p.title
+            )
+        })
+        .collect::<Vec<_>>();
+    emit(rows)
+}
+
+fn show(post: String, paths: Vec<PathBuf>, width: Option<u16>) -> ExitCode {
+    let as_file = Path::new(&post);
+    let source = if paths.is_empty() && as_file.is_file() {
+        Source::Paths(vec![as_file.to_path_buf()])
+    } else {
+        source(paths)
+    };
+    let store = Store::new(loader::load(&source).posts);
+    let id = if as_file.is_file() {
+        loader::walk::id_of(as_file)
+    } else {
+        post.clone()
+    };
+    let Some(ix) = store.find_id(&id) else {
+        eprintln!("kanbao: no post {post:?}");
+        return ExitCode::FAILURE;
+    };
+    let width = width.map(usize::from).unwrap_or_else(|| {
+        if io::stdout().is_terminal() {
+            crossterm::terminal::size().map_or(80, |(w, _)| w as usize)
+        } else {
+            80
+        }
+    });
+    let p = store.post(ix);
+    let category = p.categories.first().map(|c| store.category_name(c));
+    let article = render::render(p, category, width, &theme());
+    emit(
+        article
+            .lines
+            .iter()
+            .map(|l| render::line_text(l).trim_end().to_string()),
+    )
+}
+
+fn check(paths: Vec<PathBuf>) -> ExitCode {
+    let start = Instant::now();
+    let loaded = loader::load(&source(paths));
+    let store = Store::new(loaded.posts);
+    let elapsed = start.elapsed();
+    let s = loaded.summary;
+    let mut rows = vec![
+        format!("files:      {}", s.files),
+        format!("posts:      {}", store.len()),
+        format!("categories: {}", store.group_count(Grouping::Category)),
+        format!("tags:       {}", store.group_count(Grouping::Tag)),
+        format!(
+            "duplicates: {} (same file name; the copy in _posts is kept)",
+            s.duplicates
+        ),
+        format!("unreadable: {}", s.failed),
+        format!("warnings:   {}", loaded.warnings.len()),
+        format!("load time:  {:.1} ms", elapsed.as_secs_f64() * 1000.0),
+    ];
+    rows.extend(
+        loaded
+            .warnings
+            .iter()
+            .map(|w| format!("{}: {}", w.file, w.message)),
+    );
+    emit(rows);
+    if s.failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.command {
+        Some(Command::List {
+            paths,
+            category,
+            tag,
+        }) => list(paths, category, tag),
+        Some(Command::Show { post, paths, width }) => show(post, paths, width),
+        Some(Command::Check { paths }) => check(paths),
+        None => kanbao::ui::run(source(cli.paths), theme()),
+    }
+}

@@ -48,7 +48,13 @@ fn strip_jekyll_syntax(line: &str, out: &mut String) {
 fn liquid_tag(line: &str) -> Option<&str> {
     let t = line.trim();
     let inner = t.strip_prefix("{%")?.strip_suffix("%}")?;
-    Some(inner.trim().trim_start_matches('-').trim_end_matches('-').trim())
+    Some(
+        inner
+            .trim()
+            .trim_start_matches('-')
+            .trim_end_matches('-')
+            .trim(),
+    )
 }
 
 /// Prepares a body for the Markdown parser, outside code blocks only:
@@ -124,8 +130,14 @@ mod tests {
 
     #[test]
     fn cjk_line_breaks_vanish_others_stay() {
-        assert_eq!(preprocess("中文第一行\n第二行。\nEnglish\nline"), "中文第一行第二行。\nEnglish\nline");
-        assert_eq!(preprocess("```\n中\n文\n```\n中\n文"), "```\n中\n文\n```\n中文");
+        assert_eq!(
+            preprocess("中文第一行\n第二行。\nEnglish\nline"),
+            "中文第一行第二行。\nEnglish\nline"
+        );
+        assert_eq!(
+            preprocess("```\n中\n文\n```\n中\n文"),
+            "```\n中\n文\n```\n中文"
+        );
     }
 
     #[test]
@@ -140,13 +152,22 @@ mod tests {
     #[test]
     fn highlight_blocks_become_code() {
         let html = to_html("{% highlight rust %}\nfn main() {}\n{% endhighlight %}\n");
-        assert!(html.contains("<pre><code class=\"language-rust\">fn main() {}"), "{html}");
+        assert!(
+            html.contains("<pre><code class=\"language-rust\">fn main() {}"),
+            "{html}"
+        );
     }
 
     #[test]
     fn cjk_emphasis_and_autolinks() {
         let html = to_html("**这句话很重要。**但是\n\n<http://example.com/a?b=1>");
-        assert!(html.contains("<strong>这句话很重要。</strong>但是"), "{html}");
-        assert!(html.contains("<a href=\"http://example.com/a?b=1\">"), "{html}");
+        assert!(
+            html.contains("<strong>这句话很重要。</strong>但是"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<a href=\"http://example.com/a?b=1\">"),
+            "{html}"
+        );
     }
 }

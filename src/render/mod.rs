@@ -1,3 +1,204 @@
-//! Post body → styled, wrapped lines for a given width.
+//! Post body → styled, wrapped lines for a given width. Pure functions plus a bounded
+//! cache keyed by (post, width): drawing a frame never renders.
+//!
+//! Markdown (`markdown`) → HTML → html2text's annotated lines (`html`) → our CJK-aware
+//! wrapper (`wrap`), measured per grapheme cluster (`width`).
+
+pub mod html;
+pub mod markdown;
+pub mod theme;
 pub mod width;
 pub mod wrap;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use ratatui::text::{Line, Span};
+
+use crate::post::Post;
+use crate::store::PostIx;
+use html::{Block, Document};
+use theme::Theme;
+
+/// A post laid out at one width.
+#[derive(Debug, Default)]
+pub struct Article {
+    pub lines: Vec<Line<'static>>,
+    /// Link targets; the text refers to them as `[1]`, `[2]`, …
+    pub links: Vec<String>,
+}
+
+/// Lays out a document's blocks at `width`.
+fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'static>>) {
+    let mut narrow_tables = None;
+    for block in &doc.blocks {
+        match block {
+            Block::Text { spans, hang } => out.extend(wrap::wrap(spans, hang, width)),
+            Block::Pre(spans) => out.extend(wrap::split_hard(spans, width)),
+            Block::Blank => out.push(Line::default()),
+            Block::Table { index, rows } => {
+                let row_width = |r: &Vec<Span<'static>>| {
+                    r.iter()
+                        .map(|s| width::str_width(&s.content))
+                        .sum::<usize>()
+                };
+                let rows = if rows.iter().all(|r| row_width(r) <= width) {
+                    rows
+                } else {
+                    // Too wide: let html2text fit the table (wrapping cells) at this width.
+                    let tables = narrow_tables.get_or_insert_with(|| doc.tables_at(width, theme));
+                    tables.as_ref().and_then(|t| t.get(*index)).unwrap_or(rows)
+                };
+                for row in rows {
+                    // Still too wide (a table html2text could not fit): cut, never overflow.
+                    out.extend(wrap::split_hard(row, width));
+                }
+            }
+        }
+    }
+}
+
+/// The article as the article pane and `kanbao show` present it: title, date, category
+/// and tags, a rule, the body, then the numbered links.
+pub fn render(post: &Post, category_name: Option<&str>, width: usize, theme: &Theme) -> Article {
+    let width = width.max(1);
+    let doc = html::parse(&markdown::to_html(&post.body), theme);
+    let mut lines = Vec::new();
+    lines.extend(wrap::wrap(
+        &[Span::styled(post.title.clone(), theme.title)],
+        &[],
+        width,
+    ));
+    let mut meta = Vec::new();
+    if let Some(d) = post.date {
+        meta.push(d.short());
+    }
+    if let Some(c) = category_name {
+        meta.push(c.to_string());
+    }
+    if !post.tags.is_empty() {
+        meta.push(
+            post.tags
+                .iter()
+                .map(|t| format!("#{t}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+        );
+    }
+    if !meta.is_empty() {
+        lines.extend(wrap::wrap(
+            &[Span::styled(meta.join(" · "), theme.meta)],
+            &[],
+            width,
+        ));
+    }
+    lines.push(Line::styled("─".repeat(width), theme.meta));
+    layout(&doc, width, theme, &mut lines);
+    if !doc.links.is_empty() {
+        lines.push(Line::default());
+        lines.push(Line::styled("─".repeat(width.min(8)), theme.meta));
+        for (i, url) in doc.links.iter().enumerate() {
+            let label = format!("[{}] ", i + 1);
+            let hang = vec![Span::raw(" ".repeat(label.len()))];
+            let spans = [
+                Span::styled(label, theme.meta),
+                Span::styled(url.clone(), theme.link),
+            ];
+            lines.extend(wrap::wrap(&spans, &hang, width));
+        }
+    }
+    Article {
+        lines,
+        links: doc.links,
+    }
+}
+
+/// The plain text of a line, as `kanbao show` prints it.
+pub fn line_text(line: &Line<'_>) -> String {
+    line.spans.iter().map(|s| s.content.as_ref()).collect()
+}
+
+/// Rendered articles keyed by (post, width), least recently used evicted first.
+pub struct Cache {
+    capacity: usize,
+    tick: u64,
+    entries: HashMap<(PostIx, u16), (Rc<Article>, u64)>,
+}
+
+impl Cache {
+    pub fn new(capacity: usize) -> Self {
+        Cache {
+            capacity: capacity.max(1),
+            tick: 0,
+            entries: HashMap::new(),
+        }
+    }
+
+    /// The article for (post, width), rendering it with `make` only on a miss.
+    pub fn get_or_render(
+        &mut self,
+        key: (PostIx, u16),
+        make: impl FnOnce() -> Article,
+    ) -> Rc<Article> {
+        self.tick += 1;
+        if let Some((article, used)) = self.entries.get_mut(&key) {
+            *used = self.tick;
+            return article.clone();
+        }
+        if self.entries.len() >= self.capacity
+            && let Some(oldest) = self
+                .entries
+                .iter()
+                .min_by_key(|(_, (_, used))| *used)
+                .map(|(k, _)| *k)
+        {
+            self.entries.remove(&oldest);
+        }
+        let article = Rc::new(make());
+        self.entries.insert(key, (article.clone(), self.tick));
+        article
+    }
+
+    /// The cached article, if any; never renders.
+    pub fn get(&self, key: (PostIx, u16)) -> Option<Rc<Article>> {
+        self.entries.get(&key).map(|(a, _)| a.clone())
+    }
+
+    /// Forgets a post (its file changed).
+    pub fn invalidate(&mut self, post: PostIx) {
+        self.entries.retain(|(p, _), _| *p != post);
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cache_renders_once_and_evicts_the_least_recent() {
+        let mut c = Cache::new(2);
+        let renders = std::cell::Cell::new(0);
+        let get = |c: &mut Cache, k| {
+            c.get_or_render(k, || {
+                renders.set(renders.get() + 1);
+                Article::default()
+            });
+        };
+        get(&mut c, (1, 80));
+        get(&mut c, (1, 80));
+        get(&mut c, (2, 80));
+        get(&mut c, (1, 80));
+        get(&mut c, (3, 80));
+        assert_eq!(c.len(), 2);
+        assert!(c.get((1, 80)).is_some() && c.get((2, 80)).is_none());
+        assert_eq!(renders.get(), 3);
+    }
+}

@@ -12,6 +12,8 @@ pub struct Date {
     pub offset_min: i32,
     /// The source gave only a day (`2022-01-05`), no time.
     pub date_only: bool,
+    /// The source gave a zone; without one the time is the site's local time.
+    pub has_offset: bool,
 }
 
 /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
@@ -64,6 +66,7 @@ impl Date {
             ts: days_from_civil(y as i64, mo, d) * 86400,
             offset_min: 0,
             date_only: true,
+            has_offset: false,
         };
         let r = r.trim_start_matches([' ', 'T', 't']);
         if r.is_empty() {
@@ -87,7 +90,11 @@ impl Date {
         date.date_only = false;
         date.ts += (h * 3600 + mi * 60 + sec) as i64;
         let zone = r.trim_start();
-        if zone.is_empty() || zone.eq_ignore_ascii_case("z") || zone == "UTC" {
+        if zone.is_empty() {
+            return Some(date);
+        }
+        if zone.eq_ignore_ascii_case("z") || zone == "UTC" {
+            date.has_offset = true;
             return Some(date);
         }
         let sign = match zone.as_bytes()[0] {
@@ -103,6 +110,7 @@ impl Date {
             return None;
         }
         date.offset_min = sign * (zh * 60 + zm) as i32;
+        date.has_offset = true;
         date.ts -= date.offset_min as i64 * 60;
         Some(date)
     }
@@ -134,12 +142,15 @@ impl Date {
     }
 }
 
-/// RFC 3339, as `kanbao list` prints it.
+/// RFC 3339 as `kanbao list` prints it (without a zone when the source gave none).
 impl fmt::Display for Date {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let (y, m, d, h, mi, s) = self.local();
         if self.date_only {
             return write!(f, "{y:04}-{m:02}-{d:02}");
+        }
+        if !self.has_offset {
+            return write!(f, "{y:04}-{m:02}-{d:02}T{h:02}:{mi:02}:{s:02}");
         }
         let sign = if self.offset_min < 0 { '-' } else { '+' };
         let o = self.offset_min.unsigned_abs();
@@ -189,7 +200,7 @@ mod tests {
         assert_eq!(with_offset.to_string(), "2022-01-05T20:54:40+08:00");
         assert_eq!(with_offset.ts, 1641387280);
         let naive = Date::parse("2021-12-08 10:46:18").unwrap();
-        assert_eq!(naive.to_string(), "2021-12-08T10:46:18+00:00");
+        assert_eq!(naive.to_string(), "2021-12-08T10:46:18");
         let day = Date::parse("2021-12-08").unwrap();
         assert!(day.date_only);
         assert_eq!(day.short(), "2021-12-08");

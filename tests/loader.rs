@@ -1,0 +1,176 @@
+//! The loader and store on our fixture site (tests/fixtures/site), which copies the shapes
+//! of the real news site: duplicates in old_post/, every date form, broken front matter.
+
+use std::path::PathBuf;
+
+use kanbao::loader::{self, Source};
+use kanbao::store::{Grouping, Store};
+
+fn site() -> (Store, loader::Loaded) {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+    let mut loaded = loader::load(&Source::Paths(vec![root]));
+    let store = Store::new(std::mem::take(&mut loaded.posts));
+    (store, loaded)
+}
+
+fn post<'a>(s: &'a Store, id: &str) -> &'a kanbao::post::Post {
+    s.post(s.find_id(id).unwrap_or_else(|| panic!("{id} not loaded")))
+}
+
+#[test]
+fn every_post_once_drafts_and_site_output_skipped() {
+    let (s, loaded) = site();
+    assert_eq!(s.len(), 18);
+    assert_eq!(loaded.summary.duplicates, 2);
+    assert_eq!(loaded.summary.failed, 0);
+    for &ix in s.all() {
+        let p = s.post(ix);
+        assert!(
+            !p.title.contains("不应加载"),
+            "{} must not be loaded",
+            p.path.display()
+        );
+        assert!(!p.path.to_string_lossy().contains("README"));
+    }
+    // The copy in _posts wins over old_post.
+    let p = post(&s, "2021-12-08-202112080000000101");
+    assert!(
+        p.path.to_string_lossy().contains("_posts"),
+        "{}",
+        p.path.display()
+    );
+    assert!(!p.title.contains("旧版"));
+}
+
+#[test]
+fn date_forms() {
+    let (s, _) = site();
+    let date = |id: &str| post(&s, id).date.map(|d| d.to_string());
+    assert_eq!(
+        date("2022-01-05-NW202201050000000201").as_deref(),
+        Some("2022-01-05T20:54:40+08:00")
+    );
+    assert_eq!(
+        date("2021-12-01-init").as_deref(),
+        Some("2021-12-01T13:33:50")
+    );
+    assert_eq!(date("2021-12-09-date-only").as_deref(), Some("2021-12-09"));
+    assert_eq!(
+        date("2021-12-09-rfc3339").as_deref(),
+        Some("2021-12-09T08:00:00+08:00")
+    );
+    assert_eq!(
+        date("2021-12-10-no-date-field").as_deref(),
+        Some("2021-12-10"),
+        "from the file name"
+    );
+    assert_eq!(date("-202205262391921712"), None);
+    // Undated posts are listed last.
+    assert_eq!(s.post(*s.all().last().unwrap()).id, "-202205262391921712");
+}
+
+#[test]
+fn categories_and_tags_as_strings_and_lists() {
+    let (s, _) = site();
+    assert_eq!(
+        post(&s, "2021-12-09-date-only").categories,
+        ["markets", "kanbaoxinwen"]
+    );
+    assert_eq!(post(&s, "2021-12-09-date-only").tags, ["市场", "看报新闻"]);
+    assert_eq!(
+        post(&s, "2021-12-10-no-date-field").categories,
+        ["markets", "kanbaoxinwen"]
+    );
+    assert_eq!(
+        post(&s, "2021-12-13-singular-category").categories,
+        ["kanbaoxinwen"]
+    );
+    assert_eq!(
+        post(&s, "2021-12-14-harbor").categories,
+        ["news"],
+        "from news/_posts"
+    );
+    let rfc = post(&s, "2021-12-09-rfc3339");
+    assert!(
+        !rfc.categories.is_empty() && !rfc.tags.is_empty(),
+        "block lists"
+    );
+    assert_eq!(
+        rfc.title, "rfc3339",
+        "empty title falls back to the file name"
+    );
+}
+
+#[test]
+fn broken_front_matter_still_becomes_a_readable_post_with_a_warning() {
+    let (s, loaded) = site();
+    let p = post(&s, "2021-12-11-broken-yaml");
+    assert_eq!(p.title, "他说\"好\"的");
+    assert!(!p.body.trim().is_empty());
+    let warned = |name: &str| loaded.warnings.iter().any(|w| w.file.ends_with(name));
+    assert!(warned("2021-12-11-broken-yaml.md"));
+    assert!(warned("2021-12-12-no-closing-fence.md"));
+    let unclosed = post(&s, "2021-12-12-no-closing-fence");
+    assert!(!unclosed.body.contains("title:"), "{}", unclosed.body);
+    assert!(!unclosed.body.trim().is_empty());
+}
+
+#[test]
+fn category_names_counts_and_order() {
+    let (s, _) = site();
+    let name = |slug: &str| s.category_name(slug).to_string();
+    assert_eq!(
+        name("zhongguozhengquanbao·zhongzhengwang"),
+        "中国证券报·中证网新闻"
+    );
+    assert_eq!(name("emnews"), "东财滚动新闻");
+    assert_eq!(name("news"), "news", "no shared tag: the slug");
+    let groups: Vec<(String, usize)> = s
+        .groups(Grouping::Category)
+        .map(|g| (g.key.clone(), g.posts.len()))
+        .collect();
+    assert_eq!(groups[0].0, "kanbaoxinwen");
+    assert!(
+        groups.windows(2).all(|w| w[0].1 >= w[1].1),
+        "most posts first: {groups:?}"
+    );
+    assert!(groups.contains(&("emnews".to_string(), 3)));
+    let emnews = s.group_by_key(Grouping::Category, "emnews").unwrap();
+    let dates: Vec<i64> = emnews
+        .posts
+        .iter()
+        .map(|&i| s.post(i).date.unwrap().ts)
+        .collect();
+    assert!(dates.windows(2).all(|w| w[0] >= w[1]), "newest first");
+    assert!(s.group_count(Grouping::Tag) > 0);
+}
+
+#[test]
+fn a_single_file_and_a_posts_folder_load_too() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site/_posts");
+    let folder = loader::load(&Source::Paths(vec![dir.clone()]));
+    assert_eq!(folder.posts.len(), 13);
+    let one = loader::load(&Source::Paths(vec![dir.join("2021-12-01-init.md")]));
+    assert_eq!(one.posts.len(), 1);
+    assert_eq!(one.posts[0].id, "2021-12-01-init");
+}
+
+#[test]
+fn hostile_files_all_load_and_nothing_unclean_gets_through() {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile");
+    let loaded = loader::load(&Source::Paths(vec![dir]));
+    assert_eq!(loaded.summary.failed, 0);
+    assert_eq!(loaded.posts.len(), loaded.summary.files);
+    let bad = |c: char| {
+        (c.is_control() && c != '\n' && c != '\t') || ('\u{202a}'..='\u{202e}').contains(&c)
+    };
+    for p in &loaded.posts {
+        for field in [&p.title, &p.body]
+            .into_iter()
+            .chain(&p.categories)
+            .chain(&p.tags)
+        {
+            assert!(!field.chars().any(bad), "{}: {field:?}", p.id);
+        }
+    }
+}

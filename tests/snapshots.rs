@@ -186,3 +186,14 @@ fn streaming_batches_keep_the_selection() {
     );
     assert_eq!(m.selected_post(), chosen);
 }
+
+#[test]
+fn readme_lists_every_key() {
+    let readme = include_str!("../README.md");
+    let km = Keymap::default();
+    for b in kanbao::keymap::BINDINGS {
+        let keys: Vec<String> = km.keys_of(b.action).iter().map(|k| format!("`{k}`")).collect();
+        let row = format!("| {} | {} |", keys.join(", "), b.description);
+        assert!(readme.contains(&row), "README is missing the row\n{row}");
+    }
+}

@@ -192,7 +192,11 @@ fn readme_lists_every_key() {
     let readme = include_str!("../README.md");
     let km = Keymap::default();
     for b in kanbao::keymap::BINDINGS {
-        let keys: Vec<String> = km.keys_of(b.action).iter().map(|k| format!("`{k}`")).collect();
+        let keys: Vec<String> = km
+            .keys_of(b.action)
+            .iter()
+            .map(|k| format!("`{k}`"))
+            .collect();
         let row = format!("| {} | {} |", keys.join(", "), b.description);
         assert!(readme.contains(&row), "README is missing the row\n{row}");
     }

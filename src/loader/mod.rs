@@ -137,7 +137,29 @@ fn title_from_id(id: &str) -> String {
     }
 }
 
-/// Reads a file as text: capped in size, BOM stripped, invalid UTF-8 decoded lossily.
+/// Bytes → text. UTF-8 (BOM stripped) as is; anything else is detected with chardetng
+/// (Firefox's detector: GBK/GB18030, Big5, Shift_JIS, …) and decoded with encoding_rs;
+/// failing that, lossy UTF-8. Every non-UTF-8 decision is reported.
+pub fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Warning>) -> String {
+    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return s.to_string();
+    }
+    let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
+    detector.feed(bytes, true);
+    let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
+    if let Some(text) = encoding.decode_without_bom_handling_and_without_replacement(bytes) {
+        warnings.push(Warning::new(
+            path,
+            format!("not UTF-8; decoded as {}", encoding.name()),
+        ));
+        return text.into_owned();
+    }
+    warnings.push(Warning::new(path, "not valid UTF-8; decoded lossily"));
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// Reads a file as text: capped in size, then `decode`d.
 pub fn read_text(path: &Path, warnings: &mut Vec<Warning>) -> std::io::Result<String> {
     let file = std::fs::File::open(path)?;
     let mut bytes = Vec::new();
@@ -153,17 +175,10 @@ pub fn read_text(path: &Path, warnings: &mut Vec<Warning>) -> std::io::Result<St
             ),
         ));
     }
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(&bytes);
-    if memchr::memchr(0, bytes).is_some() {
+    if memchr::memchr(0, &bytes).is_some() {
         warnings.push(Warning::new(path, "contains NUL bytes (binary file?)"));
     }
-    Ok(match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_string(),
-        Err(_) => {
-            warnings.push(Warning::new(path, "not valid UTF-8; decoded lossily"));
-            String::from_utf8_lossy(bytes).into_owned()
-        }
-    })
+    Ok(decode(&bytes, path, warnings))
 }
 
 /// Loads everything from `source`, calling `sink` with each batch as it is ready.
@@ -280,6 +295,25 @@ pub fn load(source: &Source) -> Loaded {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn gbk_is_detected_and_other_bytes_decode_lossily() {
+        let (gbk, _, _) = encoding_rs::GBK
+            .encode("---\ntitle: 中文标题\n---\n这是一段用国标码保存的正文，读起来应当正常。");
+        let mut w = Vec::new();
+        let text = decode(&gbk, Path::new("x.md"), &mut w);
+        assert!(
+            text.contains("中文标题") && text.contains("国标码"),
+            "{text}"
+        );
+        assert!(
+            w[0].message.contains("GBK") || w[0].message.contains("gb18030"),
+            "{w:?}"
+        );
+        let mut w = Vec::new();
+        assert_eq!(decode(b"\xef\xbb\xbfok", Path::new("x.md"), &mut w), "ok");
+        assert!(w.is_empty());
+    }
 
     #[test]
     fn unparsable_front_matter_still_makes_a_post() {

@@ -6,6 +6,8 @@ pub mod layout;
 pub mod view;
 
 use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::TryRecvError;
 use std::time::Duration;
 
@@ -19,8 +21,20 @@ use app::{Effect, Model, Msg, update};
 pub fn run(source: Source, theme: Theme) -> ExitCode {
     // ratatui::init enters raw mode and the alternate screen, and installs a panic hook
     // that restores the terminal before the panic message is printed.
+    // SIGTERM, SIGHUP (the SSH connection dropped) and SIGINT end the loop like `q`, so
+    // the terminal is restored on the way out.
+    let stop = Arc::new(AtomicBool::new(false));
+    for sig in [
+        signal_hook::consts::SIGTERM,
+        signal_hook::consts::SIGHUP,
+        signal_hook::consts::SIGINT,
+    ] {
+        if let Err(e) = signal_hook::flag::register(sig, Arc::clone(&stop)) {
+            eprintln!("kanbao: cannot watch signal {sig}: {e}");
+        }
+    }
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, source, theme);
+    let result = event_loop(&mut terminal, source, theme, &stop);
     ratatui::restore();
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -35,13 +49,14 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     source: Source,
     theme: Theme,
+    stop: &AtomicBool,
 ) -> std::io::Result<()> {
     let keymap = Keymap::default();
     let size = terminal.size()?;
     let mut model = Model::new(theme, (size.width, size.height));
     let mut loads = Some(loader::spawn(source));
     let mut dirty = true;
-    loop {
+    while !stop.load(Ordering::Relaxed) {
         if let Some(rx) = &loads {
             loop {
                 match rx.try_recv() {
@@ -61,8 +76,9 @@ fn event_loop(
             terminal.draw(|f| view::view(&model, &keymap, f))?;
             dirty = false;
         }
-        // While loading, wake up often to show progress; otherwise wait for input.
-        let timeout = if loads.is_some() { 30 } else { 1000 };
+        // While loading, wake up often to show progress; otherwise wait for input, but
+        // look at the signal flag a few times a second.
+        let timeout = if loads.is_some() { 30 } else { 200 };
         if !event::poll(Duration::from_millis(timeout))? {
             continue;
         }
@@ -86,4 +102,5 @@ fn event_loop(
             }
         }
     }
+    Ok(())
 }

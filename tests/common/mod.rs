@@ -1,0 +1,270 @@
+//! A tiny terminal harness for end-to-end tests: runs the `kanbao` binary on a real pty
+//! (portable-pty) and keeps a `vt100` model of its screen, plus every raw byte it wrote.
+//!
+//! The child is killed when the harness is dropped, so a failing test never leaves a
+//! process behind.
+
+#![allow(dead_code)]
+
+use std::io::{Read, Write};
+use std::num::NonZeroU16;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread::{self, JoinHandle};
+use std::time::{Duration, Instant};
+
+use portable_pty::{Child, CommandBuilder, ExitStatus, MasterPty, PtySize, native_pty_system};
+
+/// Generous default for anything we wait on; tests never assert on timing.
+pub const TIMEOUT: Duration = Duration::from_secs(10);
+
+/// The cursor position request (DSR 6) and a reply, in case the app ever asks.
+const CPR_REQUEST: &[u8] = b"\x1b[6n";
+const CPR_REPLY: &[u8] = b"\x1b[1;1R";
+
+/// Everything the reader thread fills in.
+struct Shared {
+    parser: vt100::Parser,
+    raw: Vec<u8>,
+    eof: bool,
+}
+
+pub struct Tui {
+    master: Box<dyn MasterPty + Send>,
+    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    child: Box<dyn Child + Send + Sync>,
+    shared: Arc<Mutex<Shared>>,
+    reader: Option<JoinHandle<()>>,
+    status: Option<ExitStatus>,
+}
+
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    // A panicking test thread must not make Drop panic again.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+fn nz(n: u16) -> NonZeroU16 {
+    NonZeroU16::new(n).expect("terminal size must be at least 1x1")
+}
+
+/// The crate root, for fixture paths.
+pub fn manifest_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+pub fn fixture(rel: &str) -> PathBuf {
+    manifest_dir().join("tests/fixtures").join(rel)
+}
+
+fn contains(haystack: &[u8], needle: &[u8]) -> bool {
+    needle.is_empty() || haystack.windows(needle.len()).any(|w| w == needle)
+}
+
+impl Tui {
+    /// Starts `kanbao ARGS...` on a `cols`x`rows` pty.
+    pub fn spawn(args: &[&Path], cols: u16, rows: u16) -> Tui {
+        let pty = native_pty_system();
+        let pair = pty
+            .openpty(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("openpty");
+
+        let mut cmd = CommandBuilder::new(env!("CARGO_BIN_EXE_kanbao"));
+        for a in args {
+            cmd.arg(a);
+        }
+        cmd.env("TERM", "xterm-256color");
+        cmd.env("LANG", "C.UTF-8");
+        cmd.env_remove("NO_COLOR");
+        // portable-pty starts in $HOME unless told otherwise.
+        cmd.cwd(manifest_dir());
+
+        let child = pair.slave.spawn_command(cmd).expect("spawn kanbao");
+        // Only the child may hold the slave side, or the reader never sees EOF.
+        drop(pair.slave);
+
+        let mut reader = pair.master.try_clone_reader().expect("pty reader");
+        let writer: Arc<Mutex<Box<dyn Write + Send>>> =
+            Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
+        let shared = Arc::new(Mutex::new(Shared {
+            parser: vt100::Parser::new(nz(rows), nz(cols), 0),
+            raw: Vec::new(),
+            eof: false,
+        }));
+
+        let thread_shared = Arc::clone(&shared);
+        let thread_writer = Arc::clone(&writer);
+        let handle = thread::spawn(move || {
+            let mut buf = [0u8; 8192];
+            loop {
+                match reader.read(&mut buf) {
+                    Ok(0) | Err(_) => break,
+                    Ok(n) => {
+                        let asked = {
+                            let mut s = lock(&thread_shared);
+                            // Look a few bytes back so a request split across reads is seen.
+                            let from = s.raw.len().saturating_sub(CPR_REQUEST.len() - 1);
+                            s.raw.extend_from_slice(&buf[..n]);
+                            s.parser.process(&buf[..n]);
+                            contains(&s.raw[from..], CPR_REQUEST)
+                        };
+                        if asked {
+                            let mut w = lock(&thread_writer);
+                            let _ = w.write_all(CPR_REPLY);
+                            let _ = w.flush();
+                        }
+                    }
+                }
+            }
+            lock(&thread_shared).eof = true;
+        });
+
+        Tui {
+            master: pair.master,
+            writer,
+            child,
+            shared,
+            reader: Some(handle),
+            status: None,
+        }
+    }
+
+    pub fn send_bytes(&self, bytes: &[u8]) {
+        let mut w = lock(&self.writer);
+        w.write_all(bytes).expect("write to pty");
+        w.flush().expect("flush pty");
+    }
+
+    pub fn send(&self, keys: &str) {
+        self.send_bytes(keys.as_bytes());
+    }
+
+    /// The parsed screen as text, rows separated by newlines.
+    pub fn screen(&self) -> String {
+        lock(&self.shared).parser.screen().contents()
+    }
+
+    /// Waits until `text` is on screen. Returns false on timeout.
+    pub fn wait_for(&self, text: &str, timeout: Duration) -> bool {
+        self.wait_until(timeout, |s| s.contains(text))
+    }
+
+    /// Waits until `pred(screen)` holds. Returns false on timeout.
+    pub fn wait_until(&self, timeout: Duration, pred: impl Fn(&str) -> bool) -> bool {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if pred(&self.screen()) {
+                return true;
+            }
+            if Instant::now() >= deadline {
+                return false;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until two screen snapshots ~100 ms apart are identical. Returns false if the
+    /// screen never settles within `TIMEOUT`.
+    pub fn wait_stable(&self) -> bool {
+        let deadline = Instant::now() + TIMEOUT;
+        let mut last = self.screen();
+        while Instant::now() < deadline {
+            thread::sleep(Duration::from_millis(100));
+            let now = self.screen();
+            if now == last {
+                return true;
+            }
+            last = now;
+        }
+        false
+    }
+
+    /// Resizes the pty (the child gets SIGWINCH) and the screen model to match.
+    pub fn resize(&self, cols: u16, rows: u16) {
+        lock(&self.shared).parser.set_size(nz(rows), nz(cols));
+        self.master
+            .resize(PtySize {
+                rows,
+                cols,
+                pixel_width: 0,
+                pixel_height: 0,
+            })
+            .expect("resize pty");
+    }
+
+    /// How many raw bytes the child has written so far; pass to `output_since`.
+    pub fn mark(&self) -> usize {
+        lock(&self.shared).raw.len()
+    }
+
+    /// Raw bytes written by the child after `mark`.
+    pub fn output_since(&self, mark: usize) -> Vec<u8> {
+        let s = lock(&self.shared);
+        s.raw[mark.min(s.raw.len())..].to_vec()
+    }
+
+    /// The child's process id.
+    pub fn pid(&self) -> Option<u32> {
+        self.child.process_id()
+    }
+
+    /// True while the child has not exited.
+    pub fn is_alive(&mut self) -> bool {
+        if self.status.is_some() {
+            return false;
+        }
+        match self.child.try_wait() {
+            Ok(Some(status)) => {
+                self.status = Some(status);
+                false
+            }
+            Ok(None) => true,
+            Err(_) => false,
+        }
+    }
+
+    /// Waits for the child to exit, then for its last output to be read. None on timeout.
+    pub fn wait_exit(&mut self, timeout: Duration) -> Option<ExitStatus> {
+        let deadline = Instant::now() + timeout;
+        while self.is_alive() {
+            if Instant::now() >= deadline {
+                return None;
+            }
+            thread::sleep(Duration::from_millis(20));
+        }
+        // The pty hands over what the child wrote before EOF; wait for the reader to drain.
+        while !lock(&self.shared).eof && Instant::now() < deadline + Duration::from_secs(2) {
+            thread::sleep(Duration::from_millis(10));
+        }
+        let drained = lock(&self.shared).eof;
+        if drained && let Some(h) = self.reader.take() {
+            let _ = h.join();
+        }
+        self.status.clone()
+    }
+
+    /// A description of the current state for assertion messages.
+    pub fn dump(&self) -> String {
+        let s = lock(&self.shared);
+        let tail = &s.raw[s.raw.len().saturating_sub(400)..];
+        format!(
+            "--- screen ---\n{}\n--- last raw bytes ---\n{:?}\n",
+            s.parser.screen().contents(),
+            String::from_utf8_lossy(tail)
+        )
+    }
+}
+
+impl Drop for Tui {
+    fn drop(&mut self) {
+        if self.is_alive() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+        // The reader thread ends on its own once the pty is closed; never block on it.
+    }
+}

@@ -66,7 +66,9 @@ impl Groups {
         }
     }
 
-    fn finish(&mut self, posts: &[Post], name_from_tags: bool) {
+    /// Sorts the groups that changed, names them (`tag_count` gives a tag's number of
+    /// posts, for categories; `None` keeps the key as the name), and orders the list.
+    fn finish(&mut self, posts: &[Post], tag_count: Option<&dyn Fn(&str) -> usize>) {
         for g in self.list.iter_mut().filter(|g| g.dirty) {
             g.posts.sort_by(|&a, &b| {
                 posts[a as usize]
@@ -74,11 +76,19 @@ impl Groups {
                     .cmp(&posts[b as usize].sort_key())
             });
             g.dirty = false;
-            let shared = g.common_tags.as_ref().and_then(|t| t.first());
+            // Of the tags all its posts share, the one used least elsewhere names the
+            // category best: a post in `[news, gonggao]` tagged `[新闻, 公告]` names
+            // `gonggao` 公告, not 新闻.
+            let shared = tag_count.and_then(|count| {
+                g.common_tags
+                    .as_ref()?
+                    .iter()
+                    .min_by_key(|t| count(t.as_str()))
+            });
             g.name = match shared {
                 // Only a machine-made slug (Latin letters, digits, punctuation such as `·`)
                 // is replaced; a category already named in a script like Chinese keeps it.
-                Some(tag) if name_from_tags && is_slug(&g.key) => tag.clone(),
+                Some(tag) if is_slug(&g.key) => tag.clone(),
                 _ => g.key.clone(),
             };
         }
@@ -134,8 +144,10 @@ impl Store {
                 .sort_key()
                 .cmp(&posts[b as usize].sort_key())
         });
-        self.categories.finish(posts, true);
-        self.tags.finish(posts, false);
+        self.tags.finish(posts, None);
+        let tags = &self.tags;
+        let tag_count = |t: &str| tags.by_key.get(t).map_or(0, |&i| tags.list[i].posts.len());
+        self.categories.finish(posts, Some(&tag_count));
     }
 
     pub fn len(&self) -> usize {
@@ -270,6 +282,16 @@ mod tests {
         );
         assert_eq!(s.group_count(Grouping::Tag), 6);
         assert_eq!(s.group_position(Grouping::Category, "emnews"), Some(1));
+    }
+
+    #[test]
+    fn the_most_specific_shared_tag_names_a_category() {
+        let s = Store::new(vec![
+            post("1", None, &["news"], &["新闻"]),
+            post("2", None, &["news", "gonggao"], &["新闻", "公告"]),
+        ]);
+        assert_eq!(s.category_name("gonggao"), "公告");
+        assert_eq!(s.category_name("news"), "新闻");
     }
 
     #[test]

@@ -245,7 +245,10 @@ mod tests {
                     assert!(s.starts_with(kept), "{s:?} {t:?}");
                     let next = s[kept.len()..].graphemes(true).next().unwrap_or("");
                     if max > 0 && !next.starts_with(char::is_whitespace) {
-                        assert!(w + grapheme_width(next) > max, "{s:?} max {max}: {t:?} wastes room");
+                        assert!(
+                            w + grapheme_width(next) > max,
+                            "{s:?} max {max}: {t:?} wastes room"
+                        );
                     }
                 }
                 let p = pad_to(s, max);

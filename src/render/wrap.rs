@@ -32,8 +32,8 @@
 //! When the chosen break violates this, clusters are pushed down to the
 //! next row: the last allowed break that is kinsoku-clean is taken, and if
 //! there is none, the last kinsoku-clean break anywhere in the row that does
-//! not cut a word short enough to fit a row. Only if no break at all in the
-//! row is kinsoku-clean (the row would otherwise be empty) the rule is
+//! not cut a word short enough to fit a row. Only if no such break exists
+//! (e.g. `“` alone at width 2, or a row-long run of `。。。`) the rule is
 //! broken. Punctuation is never hung into the margin.
 //!
 //! # Whitespace, hang, oddities
@@ -51,6 +51,7 @@
 //!   the one-column placeholder [`PLACEHOLDER`] (`?`), or a space if it is
 //!   whitespace, in the cluster's style.
 //! * `width == 0` gives no rows. Empty input gives one empty row.
+//! * Text over 4 GiB (32-bit offsets) falls back to [`split_hard`].
 //!
 //! # Cost
 //! One pass to segment (a `Vec` of 8-byte cluster records, one for the
@@ -310,7 +311,7 @@ fn simple(c: char) -> bool {
 
 #[inline]
 fn char_at(s: &str, i: usize) -> char {
-    // SAFETY-free: `i` is always a char boundary below.
+    // `i` is always a char boundary here.
     s[i..].chars().next().unwrap_or('\0')
 }
 

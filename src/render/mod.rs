@@ -76,14 +76,15 @@ pub fn render(post: &Post, category_name: Option<&str>, width: usize, theme: &Th
     if let Some(c) = category_name {
         meta.push(c.to_string());
     }
-    if !post.tags.is_empty() {
-        meta.push(
-            post.tags
-                .iter()
-                .map(|t| format!("#{t}"))
-                .collect::<Vec<_>>()
-                .join(" "),
-        );
+    // A tag that is the category's shown name would only repeat it.
+    let tags: Vec<String> = post
+        .tags
+        .iter()
+        .filter(|t| Some(t.as_str()) != category_name)
+        .map(|t| format!("#{t}"))
+        .collect();
+    if !tags.is_empty() {
+        meta.push(tags.join(" "));
     }
     if !meta.is_empty() {
         lines.extend(wrap::wrap(

@@ -122,11 +122,15 @@ pub fn clean_text(s: &str) -> Cow<'_, str> {
     clean(s, true)
 }
 
-/// Cleans a one-line field (title, category, URL): line breaks and tabs become spaces,
-/// and surrounding whitespace is trimmed.
+/// Cleans a piece of one line: line breaks and tabs become spaces.
+pub fn clean_inline(s: &str) -> Cow<'_, str> {
+    clean(s, false)
+}
+
+/// Cleans a one-line field (title, category, URL): as `clean_inline`, and surrounding
+/// whitespace is trimmed.
 pub fn clean_line(s: &str) -> String {
-    let c = clean(s, false);
-    c.trim().to_string()
+    clean_inline(s).trim().to_string()
 }
 
 #[cfg(test)]

@@ -13,7 +13,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use super::theme::Theme;
-use crate::sanitize::clean_line;
+use crate::sanitize::{clean_inline, clean_line};
 
 /// Prose is laid out at this width, i.e. never wrapped by html2text.
 const UNWRAPPED: usize = 100_000;
@@ -196,10 +196,8 @@ fn line_spans(line: &TaggedLine<Vec<Ann>>, theme: &Theme) -> (Vec<Span<'static>>
         .map(|ts| {
             pre |= ts.tag.contains(&Ann::Pre);
             // html2text decodes entities (`&#27;`), so its output is cleaned again here.
-            Span::styled(
-                clean_line(&ts.s.replace('\t', "    ")),
-                style_of(&ts.tag, theme),
-            )
+            let text = clean_inline(&ts.s.replace('\t', "    ")).into_owned();
+            Span::styled(text, style_of(&ts.tag, theme))
         })
         .collect();
     (spans, pre)
@@ -393,8 +391,7 @@ mod tests {
             &Theme::default(),
         );
         assert_eq!(text(&doc.blocks[0]), long);
-        // html2text drops the space before an inline image.
-        assert_eq!(text(&doc.blocks[2]), "链接[1] and[K图]");
+        assert_eq!(text(&doc.blocks[2]), "链接[1] and [K图]");
         assert_eq!(doc.links, ["http://a.example/x"]);
     }
 
@@ -414,6 +411,15 @@ mod tests {
             panic!()
         };
         assert_eq!(spans[0].style, Theme::default().heading);
+    }
+
+    #[test]
+    fn spaces_between_styled_runs_survive() {
+        let doc = parse(
+            "<p>Press <code>?</code> at <a href=\"u\">any</a> time</p>",
+            &Theme::default(),
+        );
+        assert_eq!(text(&doc.blocks[0]), "Press ? at any[1] time");
     }
 
     #[test]

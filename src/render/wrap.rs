@@ -649,8 +649,12 @@ pub fn wrap(spans: &[Span<'static>], hang: &[Span<'static>], width: usize) -> Ve
         // last break of each kind: OK and kinsoku-clean, kinsoku-clean and
         // not inside a short word, OK.
         let mut run = 0usize;
+        let mut ws_run = 0usize;
         let mut last = NONE;
+        // Breaks where the row keeps one space at its end, and breaks where that space
+        // would not fit (used only when there is nothing else).
         let (mut okv, mut softv, mut ok) = (NONE, NONE, NONE);
+        let (mut tight_okv, mut tight_softv, mut tight_ok) = (NONE, NONE, NONE);
         let mut k = s;
         let overflow = loop {
             if k == n {
@@ -661,18 +665,25 @@ pub fn wrap(spans: &[Span<'static>], hang: &[Span<'static>], width: usize) -> Ve
                 if last != NONE {
                     let clean = c.f & NS == 0 && cl[last].f & NE == 0;
                     let is_ok = c.f & OK != 0;
+                    let roomy = ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail;
+                    let (okv, softv, ok) = if roomy {
+                        (&mut okv, &mut softv, &mut ok)
+                    } else {
+                        (&mut tight_okv, &mut tight_softv, &mut tight_ok)
+                    };
                     if is_ok {
-                        ok = k;
+                        *ok = k;
                     }
                     if clean {
                         if is_ok {
-                            okv = k;
-                            softv = k;
+                            *okv = k;
+                            *softv = k;
                         } else if c.f & WORD == 0 || cl[k - 1].f & WORD == 0 {
-                            softv = k;
+                            *softv = k;
                         }
                     }
                 }
+                ws_run = 0;
                 let nw = run + usize::from(c.w);
                 if nw > avail {
                     break Some(k);
@@ -681,9 +692,12 @@ pub fn wrap(spans: &[Span<'static>], hang: &[Span<'static>], width: usize) -> Ve
                 last = k;
             } else {
                 run += usize::from(c.w);
+                ws_run += usize::from(c.w);
             }
             k += 1;
         };
+        let or = |a: usize, b: usize| if a == NONE { b } else { a };
+        let (okv, softv, ok) = (or(okv, tight_okv), or(softv, tight_softv), or(ok, tight_ok));
 
         let Some(o) = overflow else {
             let e = if last == NONE { s } else { last + 1 };
@@ -727,6 +741,11 @@ pub fn wrap(spans: &[Span<'static>], hang: &[Span<'static>], width: usize) -> Ve
         let mut e = q;
         while e > s && cl[e - 1].f & WS != 0 {
             e -= 1;
+        }
+        // One space stays at the end of the row when it fits: the rows joined give back
+        // the text, and a row ending in a word is not mistaken for a cut word.
+        if e < q && cl[s..=e].iter().map(|c| usize::from(c.w)).sum::<usize>() <= avail {
+            e += 1;
         }
         rows.push(p.row(s, e, row_hang, &mut span_cur, &mut ph_cur));
         s = q;
@@ -807,8 +826,12 @@ mod tests {
         line.spans.iter().map(|s| s.content.as_ref()).collect()
     }
 
+    /// Row texts without the one break space a row may keep at its end (checked by
+    /// `check` and by `break_space_kept`).
     fn texts(rows: &[Line]) -> Vec<String> {
-        rows.iter().map(text_of).collect()
+        rows.iter()
+            .map(|r| text_of(r).trim_end().to_string())
+            .collect()
     }
 
     fn line_width(line: &Line) -> usize {
@@ -988,7 +1011,9 @@ mod tests {
                     return Err(format!("row {r} lost its hang"));
                 }
             }
-            if got.last().is_some_and(|g| is_ws(g)) {
+            // A row may keep one space of the break at its end; the last row keeps none.
+            let trailing = got.iter().rev().take_while(|g| is_ws(g)).count();
+            if trailing > 1 || (trailing == 1 && (r + 1 == rows.len() || got.len() == 1)) {
                 return Err(format!("row {r} ends with whitespace"));
             }
             let _ = avail;
@@ -1087,22 +1112,26 @@ mod tests {
         rows
     }
 
-    /// Classic greedy reference for space-separated words that fit a row.
+    /// Greedy reference for space-separated words that fit a row: a row that is not the
+    /// last takes as many words as fit together with one space after them (only a word
+    /// that alone fills the row goes without).
     fn reference_words(words: &[&str], width: usize) -> Vec<String> {
-        let mut rows: Vec<String> = Vec::new();
-        let mut cur = String::new();
-        for w in words {
-            if cur.is_empty() {
-                cur.push_str(w);
-            } else if cur.len() + 1 + w.len() <= width {
-                cur.push(' ');
-                cur.push_str(w);
-            } else {
-                rows.push(std::mem::take(&mut cur));
-                cur.push_str(w);
+        let mut rows = Vec::new();
+        let mut i = 0;
+        while i < words.len() {
+            let rest = words[i..].join(" ");
+            if rest.len() <= width {
+                rows.push(rest);
+                break;
             }
+            let mut j = 0;
+            while i + j < words.len() && words[i..=i + j].join(" ").len() < width {
+                j += 1;
+            }
+            let j = j.max(1);
+            rows.push(words[i..i + j].join(" "));
+            i += j;
         }
-        rows.push(cur);
         rows
     }
 
@@ -1189,9 +1218,9 @@ mod tests {
             let c = clusters(&raw(s), width);
             for w in ranges.windows(2) {
                 let (end, next) = (w[0].1, w[1].0);
-                // a space was dropped, or the break is after the hyphen
+                // the break is at a space (dropped or kept), or after the hyphen
                 assert!(
-                    next > end || c[end - 1].g == "-",
+                    next > end || c[end - 1].g == "-" || c[end - 1].g == " ",
                     "width {width}: {:?}",
                     texts(&rows)
                 );
@@ -1236,7 +1265,7 @@ mod tests {
         let rows = wrap_ok(&spans, &[], 12);
         assert_eq!(texts(&rows), ["plain bold", "words here", "end"]);
         assert_eq!(rows[0].spans[1].style, bold);
-        assert_eq!(rows[0].spans[1].content, "bold");
+        assert_eq!(rows[0].spans[1].content, "bold ");
         assert_eq!(rows[1].spans[0].style, bold);
         assert_eq!(rows[1].spans[0].content, "words here");
         assert_eq!(rows[2].spans[0].style, Style::new());
@@ -1312,11 +1341,23 @@ mod tests {
     }
 
     #[test]
+    fn break_space_kept() {
+        let rows = wrap_ok(&raw("the lazy dog and more"), &[], 9);
+        let t: Vec<String> = rows.iter().map(text_of).collect();
+        assert_eq!(t, ["the lazy ", "dog and ", "more"]);
+        // A word that fills the row alone goes without its space.
+        let rows = wrap_ok(&raw("abcdefghi jk"), &[], 9);
+        let t: Vec<String> = rows.iter().map(text_of).collect();
+        assert_eq!(t, ["abcdefghi", "jk"]);
+    }
+
+    #[test]
     fn spaces_dropped_at_breaks() {
         let rows = wrap_ok(&raw("aaa   bbb  ccc"), &[], 5);
         assert_eq!(texts(&rows), ["aaa", "bbb", "ccc"]);
+        // "aa  bb" fills the row, leaving no room for the break space.
         let rows = wrap_ok(&raw("aa  bb  cc"), &[], 6);
-        assert_eq!(texts(&rows), ["aa  bb", "cc"]);
+        assert_eq!(texts(&rows), ["aa", "bb  cc"]);
         let rows = wrap_ok(&raw("中文　中文　中文"), &[], 8);
         assert_eq!(texts(&rows), ["中文　中", "文　中文"]);
     }
@@ -1381,7 +1422,8 @@ mod tests {
     #[test]
     fn split_hard_examples() {
         let rows = split_hard(&raw("    let x = 1;"), 6);
-        assert_eq!(texts(&rows), ["    le", "t x = ", "1;"]);
+        let t: Vec<String> = rows.iter().map(text_of).collect();
+        assert_eq!(t, ["    le", "t x = ", "1;"]);
         let rows = split_hard(&raw("ab中文"), 3);
         assert_eq!(texts(&rows), ["ab", "中", "文"]);
         let rows = split_hard(&raw("中文"), 1);

@@ -134,7 +134,8 @@ fn show(post: String, paths: Vec<PathBuf>, width: Option<u16>) -> ExitCode {
         article
             .lines
             .iter()
-            .map(|l| render::line_text(l).trim_end().to_string()),
+            // Rows keep the one space of a break at a word: the rows joined give back the text.
+            .map(|l| render::line_text(l)),
     )
 }
 

@@ -168,7 +168,7 @@ impl fmt::Display for Date {
 pub struct Post {
     /// The file stem (`2022-01-05-NW202201052237444124`): unique, used by `show` and the state file.
     pub id: String,
-    /// Where it came from (`embedded:<name>` for the bundled samples).
+    /// Where it came from (`assets/posts/<name>`, compiled in, for the bundled samples).
     pub path: PathBuf,
     pub title: String,
     pub date: Option<Date>,

@@ -191,7 +191,7 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
                 .iter()
                 .map(|(name, text)| {
                     parse_post(
-                        &PathBuf::from(format!("embedded:{name}")),
+                        &PathBuf::from(format!("assets/posts/{name}")),
                         text,
                         &[],
                         &mut warnings,

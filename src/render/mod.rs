@@ -28,13 +28,69 @@ pub struct Article {
     pub links: Vec<String>,
 }
 
+/// Lays out a run of code lines: each line kept as a line (wrapped only where it is
+/// wider than the pane, never joined with the next), indented two columns and set on a
+/// block of the code background with one column of padding each side, like a code box.
+fn layout_code(
+    lines: &[&[Span<'static>]],
+    width: usize,
+    theme: &Theme,
+    out: &mut Vec<Line<'static>>,
+) {
+    let (indent, pad) = if width >= 12 { (2, 1) } else { (0, 0) };
+    let inner = width - indent - 2 * pad;
+    let rows: Vec<Line<'static>> = lines
+        .iter()
+        .flat_map(|spans| {
+            if spans.is_empty() {
+                vec![Line::default()]
+            } else {
+                wrap::wrap(spans, &[], inner)
+            }
+        })
+        .collect();
+    let line_width = |l: &Line| {
+        l.spans
+            .iter()
+            .map(|s| width::str_width(&s.content))
+            .sum::<usize>()
+    };
+    let block_w = rows.iter().map(line_width).max().unwrap_or(0);
+    for row in rows {
+        let fill = block_w - line_width(&row) + pad;
+        let mut spans = vec![Span::raw(" ".repeat(indent))];
+        spans.push(Span::styled(" ".repeat(pad), theme.code_block));
+        spans.extend(row.spans.into_iter().map(|s| {
+            let style = theme.code_block.patch(s.style);
+            s.style(style)
+        }));
+        spans.push(Span::styled(" ".repeat(fill), theme.code_block));
+        out.push(Line::from(spans));
+    }
+}
+
 /// Lays out a document's blocks at `width`.
 fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'static>>) {
     let mut narrow_tables = None;
-    for block in &doc.blocks {
-        match block {
+    let blocks = &doc.blocks;
+    let mut i = 0;
+    while i < blocks.len() {
+        match &blocks[i] {
             Block::Text { spans, hang } => out.extend(wrap::wrap(spans, hang, width)),
-            Block::Pre(spans) => out.extend(wrap::split_hard(spans, width)),
+            Block::Pre(_) => {
+                // A code block: Pre lines, with the blank lines between them.
+                let mut lines: Vec<&[Span<'static>]> = Vec::new();
+                while i < blocks.len() {
+                    match (&blocks[i], blocks.get(i + 1)) {
+                        (Block::Pre(spans), _) => lines.push(spans),
+                        (Block::Blank, Some(Block::Pre(_))) => lines.push(&[]),
+                        _ => break,
+                    }
+                    i += 1;
+                }
+                layout_code(&lines, width, theme, out);
+                continue;
+            }
             Block::Blank => out.push(Line::default()),
             Block::Table { index, rows } => {
                 let row_width = |r: &Vec<Span<'static>>| {
@@ -55,6 +111,7 @@ fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'stati
                 }
             }
         }
+        i += 1;
     }
 }
 

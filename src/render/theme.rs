@@ -13,6 +13,8 @@ pub struct Theme {
     pub strong: Style,
     pub strike: Style,
     pub code: Style,
+    /// The box behind code blocks.
+    pub code_block: Style,
     pub quote: Style,
     /// The focused pane's border and the selected row in it.
     pub focus: Style,
@@ -36,6 +38,7 @@ impl Default for Theme {
             strong: bold,
             strike: Style::new().add_modifier(Modifier::CROSSED_OUT),
             code: Style::new().fg(Color::Green),
+            code_block: Style::new().bg(Color::Indexed(236)),
             quote: Style::new().fg(Color::DarkGray),
             focus: Style::new().fg(Color::Cyan),
             selected: Style::new().add_modifier(Modifier::REVERSED),
@@ -64,6 +67,7 @@ impl Theme {
             strong: t.strong,
             strike: t.strike,
             code: Style::new().add_modifier(Modifier::DIM),
+            code_block: Style::new(),
             quote: Style::new().add_modifier(Modifier::DIM),
             focus: Style::new().add_modifier(Modifier::BOLD),
             selected: t.selected,

@@ -23,6 +23,16 @@ pub enum Action {
     Open,
     Back,
     ToggleGrouping,
+    CycleSort,
+    Search,
+    NextMatch,
+    PrevMatch,
+    Filter,
+    ToggleRead,
+    MarkAllRead,
+    ToggleStar,
+    OpenLink,
+    CopyLink,
     Help,
     Quit,
 }
@@ -36,109 +46,35 @@ pub struct Binding {
 }
 
 /// Every action, in the order the help lists them.
+#[rustfmt::skip]
 pub const BINDINGS: &[Binding] = &[
-    Binding {
-        action: Action::Down,
-        name: "down",
-        keys: &["j", "down"],
-        description: "Next item; in the article, scroll one line down",
-    },
-    Binding {
-        action: Action::Up,
-        name: "up",
-        keys: &["k", "up"],
-        description: "Previous item; in the article, scroll one line up",
-    },
-    Binding {
-        action: Action::PageDown,
-        name: "page_down",
-        keys: &["space", "pagedown"],
-        description: "One page down",
-    },
-    Binding {
-        action: Action::PageUp,
-        name: "page_up",
-        keys: &["b", "pageup"],
-        description: "One page up",
-    },
-    Binding {
-        action: Action::HalfPageDown,
-        name: "half_page_down",
-        keys: &["ctrl-d"],
-        description: "Half a page down",
-    },
-    Binding {
-        action: Action::HalfPageUp,
-        name: "half_page_up",
-        keys: &["ctrl-u"],
-        description: "Half a page up",
-    },
-    Binding {
-        action: Action::Top,
-        name: "top",
-        keys: &["g", "home"],
-        description: "First item, or top of the article",
-    },
-    Binding {
-        action: Action::Bottom,
-        name: "bottom",
-        keys: &["G", "end"],
-        description: "Last item, or end of the article",
-    },
-    Binding {
-        action: Action::NextPane,
-        name: "next_pane",
-        keys: &["tab"],
-        description: "Focus the next pane",
-    },
-    Binding {
-        action: Action::PrevPane,
-        name: "prev_pane",
-        keys: &["shift-tab"],
-        description: "Focus the previous pane",
-    },
-    Binding {
-        action: Action::FocusLeft,
-        name: "focus_left",
-        keys: &["h", "left"],
-        description: "Focus the pane to the left",
-    },
-    Binding {
-        action: Action::FocusRight,
-        name: "focus_right",
-        keys: &["l", "right"],
-        description: "Focus the pane to the right",
-    },
-    Binding {
-        action: Action::Open,
-        name: "open",
-        keys: &["enter"],
-        description: "Show the category's posts, or open the post",
-    },
-    Binding {
-        action: Action::Back,
-        name: "back",
-        keys: &["esc"],
-        description: "Back one pane; close the help",
-    },
-    Binding {
-        action: Action::ToggleGrouping,
-        name: "toggle_grouping",
-        keys: &["t"],
-        description: "Group posts by category or by tag",
-    },
-    Binding {
-        action: Action::Help,
-        name: "help",
-        keys: &["?"],
-        description: "Show or hide this help",
-    },
-    Binding {
-        action: Action::Quit,
-        name: "quit",
-        keys: &["q", "ctrl-c"],
-        description: "Quit",
-    },
+    Binding { action: Action::Down, name: "down", keys: &["j", "down"], description: "Next item; in the article, scroll one line down" },
+    Binding { action: Action::Up, name: "up", keys: &["k", "up"], description: "Previous item; in the article, scroll one line up" },
+    Binding { action: Action::PageDown, name: "page_down", keys: &["space", "pagedown"], description: "One page down" },
+    Binding { action: Action::PageUp, name: "page_up", keys: &["b", "pageup"], description: "One page up" },
+    Binding { action: Action::HalfPageDown, name: "half_page_down", keys: &["ctrl-d"], description: "Half a page down" },
+    Binding { action: Action::HalfPageUp, name: "half_page_up", keys: &["ctrl-u"], description: "Half a page up" },
+    Binding { action: Action::Top, name: "top", keys: &["g", "home"], description: "First item, or top of the article" },
+    Binding { action: Action::Bottom, name: "bottom", keys: &["G", "end"], description: "Last item, or end of the article" },
+    Binding { action: Action::NextPane, name: "next_pane", keys: &["tab"], description: "Focus the next pane" },
+    Binding { action: Action::PrevPane, name: "prev_pane", keys: &["shift-tab"], description: "Focus the previous pane" },
+    Binding { action: Action::FocusLeft, name: "focus_left", keys: &["h", "left"], description: "Focus the pane to the left" },
+    Binding { action: Action::FocusRight, name: "focus_right", keys: &["l", "right"], description: "Focus the pane to the right" },
+    Binding { action: Action::Open, name: "open", keys: &["enter"], description: "Show the category's posts, or open the post" },
+    Binding { action: Action::Back, name: "back", keys: &["esc"], description: "Back one pane; close the help" },
+    Binding { action: Action::ToggleGrouping, name: "toggle_grouping", keys: &["t"], description: "Group posts by category or by tag" },
+    Binding { action: Action::CycleSort, name: "cycle_sort", keys: &["S"], description: "Sort posts: newest first, oldest first, by title" },
+    Binding { action: Action::Search, name: "search", keys: &["/"], description: "Search the titles and bodies of all posts" },
+    Binding { action: Action::NextMatch, name: "next_match", keys: &["n"], description: "Next search match in the article" },
+    Binding { action: Action::PrevMatch, name: "prev_match", keys: &["N"], description: "Previous search match in the article" },
+    Binding { action: Action::Filter, name: "filter", keys: &["f"], description: "Filter the category list as you type" },
+    Binding { action: Action::ToggleRead, name: "toggle_read", keys: &["r"], description: "Mark the post read or unread" },
+    Binding { action: Action::MarkAllRead, name: "mark_all_read", keys: &["A"], description: "Mark every post in the list read (asks first)" },
+    Binding { action: Action::ToggleStar, name: "toggle_star", keys: &["s"], description: "Star or unstar the post" },
+    Binding { action: Action::OpenLink, name: "open_link", keys: &["o"], description: "Open one of the article's links in the browser" },
+    Binding { action: Action::CopyLink, name: "copy_link", keys: &["y"], description: "Copy one of the article's links (OSC 52, works over SSH)" },
+    Binding { action: Action::Help, name: "help", keys: &["?"], description: "Show or hide this help" },
+    Binding { action: Action::Quit, name: "quit", keys: &["q", "ctrl-c"], description: "Quit" },
 ];
 
 /// A key as written in the table and config: `j`, `G`, `?`, `enter`, `ctrl-d`, `shift-tab`.
@@ -285,6 +221,28 @@ impl Default for Keymap {
 }
 
 impl Keymap {
+    /// The default table with some actions' keys replaced. A key the user binds is taken
+    /// away from whatever action had it by default.
+    pub fn with_overrides(overrides: &[(Action, Vec<Key>)]) -> Keymap {
+        let mut km = Keymap::default();
+        let taken: Vec<Key> = overrides
+            .iter()
+            .flat_map(|(_, ks)| ks.iter().copied())
+            .collect();
+        for keys in km.keys.values_mut() {
+            keys.retain(|k| !taken.contains(k));
+        }
+        for (action, keys) in overrides {
+            km.keys.insert(*action, keys.clone());
+        }
+        km.map = km
+            .keys
+            .iter()
+            .flat_map(|(a, ks)| ks.iter().map(move |k| (*k, *a)))
+            .collect();
+        km
+    }
+
     pub fn action(&self, ev: &KeyEvent) -> Option<Action> {
         self.map.get(&Key::from_event(ev)).copied()
     }

@@ -8,8 +8,10 @@ use std::time::Instant;
 
 use clap::{Parser, Subcommand};
 
+use kanbao::config::{self, Config};
 use kanbao::loader::{self, Source};
 use kanbao::render::{self, theme::Theme};
+use kanbao::state::{self, State};
 use kanbao::store::{Grouping, Store};
 
 /// kanbao (看报): read a Jekyll site's news in the terminal.
@@ -18,8 +20,18 @@ use kanbao::store::{Grouping, Store};
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
-    /// Site roots, posts folders or post files (default: the bundled sample posts).
+    /// Site roots, posts folders or post files (default: `posts` from the config, else the
+    /// bundled sample posts).
     paths: Vec<PathBuf>,
+    /// The config file (default: config.toml in the config directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// The reading-state file (default: state.txt in the data directory).
+    #[arg(long, global = true, value_name = "FILE")]
+    state: Option<PathBuf>,
+    /// Print the full default config, with a comment per entry, and exit.
+    #[arg(long)]
+    print_config: bool,
 }
 
 #[derive(Subcommand)]
@@ -33,6 +45,12 @@ enum Command {
         /// Only posts with this tag.
         #[arg(long)]
         tag: Option<String>,
+        /// Only posts not read yet.
+        #[arg(long)]
+        unread: bool,
+        /// Only starred posts.
+        #[arg(long)]
+        starred: bool,
     },
     /// Print an article exactly as the reader shows it, as plain text.
     Show {
@@ -48,20 +66,19 @@ enum Command {
     Check { paths: Vec<PathBuf> },
 }
 
-fn source(paths: Vec<PathBuf>) -> Source {
-    if paths.is_empty() {
-        Source::Embedded
-    } else {
+/// The paths given, else the config's `posts`, else the bundled samples.
+fn source(paths: Vec<PathBuf>, config: &Config) -> Source {
+    if !paths.is_empty() {
         Source::Paths(paths)
+    } else if !config.posts.is_empty() {
+        Source::Paths(config.posts.clone())
+    } else {
+        Source::Embedded
     }
 }
 
-fn theme() -> Theme {
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
-        Theme::monochrome()
-    } else {
-        Theme::default()
-    }
+fn no_color() -> bool {
+    std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty())
 }
 
 /// Writes rows to stdout; a closed pipe (`kanbao list | head`) ends quietly.
@@ -76,8 +93,21 @@ fn emit(rows: impl IntoIterator<Item = String>) -> ExitCode {
     ExitCode::SUCCESS
 }
 
-fn list(paths: Vec<PathBuf>, category: Option<String>, tag: Option<String>) -> ExitCode {
-    let loaded = loader::load(&source(paths));
+struct ListFilter {
+    category: Option<String>,
+    tag: Option<String>,
+    unread: bool,
+    starred: bool,
+}
+
+fn list(source: Source, filter: ListFilter, state: &State) -> ExitCode {
+    let ListFilter {
+        category,
+        tag,
+        unread,
+        starred,
+    } = filter;
+    let loaded = loader::load(&source);
     let store = Store::new(loaded.posts);
     let wanted = |key: &Option<String>, values: &[String], names: bool| match key {
         None => true,
@@ -90,6 +120,8 @@ fn list(paths: Vec<PathBuf>, category: Option<String>, tag: Option<String>) -> E
         .iter()
         .map(|&ix| store.post(ix))
         .filter(|p| wanted(&category, &p.categories, true) && wanted(&tag, &p.tags, false))
+        .filter(|p| !unread || !state.read.contains(&p.id))
+        .filter(|p| !starred || state.starred.contains(&p.id))
         .map(|p| {
             format!(
                 "{}\t{}\t{}\t{}",
@@ -103,12 +135,11 @@ fn list(paths: Vec<PathBuf>, category: Option<String>, tag: Option<String>) -> E
     emit(rows)
 }
 
-fn show(post: String, paths: Vec<PathBuf>, width: Option<u16>) -> ExitCode {
+fn show(post: String, source: Source, width: Option<u16>, theme: &Theme) -> ExitCode {
     let as_file = Path::new(&post);
-    let source = if paths.is_empty() && as_file.is_file() {
-        Source::Paths(vec![as_file.to_path_buf()])
-    } else {
-        source(paths)
+    let source = match source {
+        Source::Embedded if as_file.is_file() => Source::Paths(vec![as_file.to_path_buf()]),
+        s => s,
     };
     let store = Store::new(loader::load(&source).posts);
     let id = if as_file.is_file() {
@@ -129,7 +160,7 @@ fn show(post: String, paths: Vec<PathBuf>, width: Option<u16>) -> ExitCode {
     });
     let p = store.post(ix);
     let category = p.categories.first().map(|c| store.category_name(c));
-    let article = render::render(p, category, width, &theme());
+    let article = render::render(p, category, width, theme);
     emit(
         article
             .lines
@@ -139,9 +170,9 @@ fn show(post: String, paths: Vec<PathBuf>, width: Option<u16>) -> ExitCode {
     )
 }
 
-fn check(paths: Vec<PathBuf>) -> ExitCode {
+fn check(source: Source) -> ExitCode {
     let start = Instant::now();
-    let loaded = loader::load(&source(paths));
+    let loaded = loader::load(&source);
     let store = Store::new(loaded.posts);
     let elapsed = start.elapsed();
     let s = loaded.summary;
@@ -174,14 +205,50 @@ fn check(paths: Vec<PathBuf>) -> ExitCode {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
+    if cli.print_config {
+        print!("{}", config::default_text());
+        return ExitCode::SUCCESS;
+    }
+    let base = if no_color() {
+        Theme::monochrome()
+    } else {
+        Theme::default()
+    };
+    let config = match Config::load(cli.config.as_deref(), base, !no_color()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("kanbao: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let state_path = cli.state.or_else(state::default_path);
     match cli.command {
         Some(Command::List {
             paths,
             category,
             tag,
-        }) => list(paths, category, tag),
-        Some(Command::Show { post, paths, width }) => show(post, paths, width),
-        Some(Command::Check { paths }) => check(paths),
-        None => kanbao::ui::run(source(cli.paths), theme()),
+            unread,
+            starred,
+        }) => {
+            let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
+            if let Some(w) = warning {
+                eprintln!("kanbao: {w}");
+            }
+            let filter = ListFilter {
+                category,
+                tag,
+                unread,
+                starred,
+            };
+            list(source(paths, &config), filter, &state)
+        }
+        Some(Command::Show { post, paths, width }) => {
+            show(post, source(paths, &config), width, &config.theme)
+        }
+        Some(Command::Check { paths }) => check(source(paths, &config)),
+        None => kanbao::ui::run(
+            source(cli.paths, &config),
+            kanbao::ui::Options { config, state_path },
+        ),
     }
 }

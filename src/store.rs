@@ -24,8 +24,6 @@ pub struct Group {
     /// name for a pinyin slug), else the slug.
     pub name: String,
     pub posts: Vec<PostIx>,
-    /// Tags every post of this group carries; the source of `name`.
-    common_tags: Option<Vec<String>>,
     dirty: bool,
 }
 
@@ -42,7 +40,7 @@ struct Groups {
 }
 
 impl Groups {
-    fn add(&mut self, key: &str, ix: PostIx, tags: &[String]) {
+    fn add(&mut self, key: &str, ix: PostIx) {
         let gi = match self.by_key.get(key) {
             Some(&gi) => gi,
             None => {
@@ -50,7 +48,6 @@ impl Groups {
                     key: key.to_string(),
                     name: key.to_string(),
                     posts: Vec::new(),
-                    common_tags: None,
                     dirty: false,
                 });
                 self.by_key.insert(key.to_string(), self.list.len() - 1);
@@ -60,9 +57,13 @@ impl Groups {
         let g = &mut self.list[gi];
         g.posts.push(ix);
         g.dirty = true;
-        match &mut g.common_tags {
-            None => g.common_tags = Some(tags.to_vec()),
-            Some(common) => common.retain(|t| tags.contains(t)),
+    }
+
+    fn remove(&mut self, key: &str, ix: PostIx) {
+        if let Some(&gi) = self.by_key.get(key) {
+            let g = &mut self.list[gi];
+            g.posts.retain(|&p| p != ix);
+            g.dirty = true;
         }
     }
 
@@ -80,10 +81,12 @@ impl Groups {
             // category best: a post in `[news, gonggao]` tagged `[新闻, 公告]` names
             // `gonggao` 公告, not 新闻.
             let shared = tag_count.and_then(|count| {
-                g.common_tags
-                    .as_ref()?
-                    .iter()
-                    .min_by_key(|t| count(t.as_str()))
+                let (first, rest) = g.posts.split_first()?;
+                let mut common: Vec<&String> = posts[*first as usize].tags.iter().collect();
+                for &p in rest {
+                    common.retain(|t| posts[p as usize].tags.contains(t));
+                }
+                common.into_iter().min_by_key(|t| count(t.as_str()))
             });
             g.name = match shared {
                 // Only a machine-made slug (Latin letters, digits, punctuation such as `·`)
@@ -93,7 +96,10 @@ impl Groups {
             };
         }
         let list = &self.list;
-        self.order = (0..list.len()).collect();
+        // Groups emptied by live reload are not shown.
+        self.order = (0..list.len())
+            .filter(|&i| !list[i].posts.is_empty())
+            .collect();
         self.order.sort_by(|&a, &b| {
             list[b]
                 .posts
@@ -121,23 +127,60 @@ impl Store {
     }
 
     /// Adds a batch of posts (a later post with a known ID is ignored: the loader
-    /// already resolved duplicates, preferring the first).
-    pub fn insert(&mut self, batch: Vec<Post>) {
+    /// already resolved duplicates, preferring the first). Returns the new posts' indexes.
+    pub fn insert(&mut self, batch: Vec<Post>) -> std::ops::Range<PostIx> {
+        let first = self.posts.len() as PostIx;
         for post in batch {
             if self.by_id.contains_key(&post.id) {
                 continue;
             }
             let ix = self.posts.len() as PostIx;
-            for c in &post.categories {
-                self.categories.add(c, ix, &post.tags);
-            }
-            for t in &post.tags {
-                self.tags.add(t, ix, &[]);
-            }
+            self.index(ix, &post);
             self.by_id.insert(post.id.clone(), ix);
             self.all.push(ix);
             self.posts.push(post);
         }
+        self.reindex();
+        first..self.posts.len() as PostIx
+    }
+
+    fn index(&mut self, ix: PostIx, post: &Post) {
+        for c in &post.categories {
+            self.categories.add(c, ix);
+        }
+        for t in &post.tags {
+            self.tags.add(t, ix);
+        }
+    }
+
+    fn unindex(&mut self, ix: PostIx) {
+        let post = &self.posts[ix as usize];
+        for c in &post.categories {
+            self.categories.remove(c, ix);
+        }
+        for t in &post.tags {
+            self.tags.remove(t, ix);
+        }
+    }
+
+    /// Replaces a post whose file changed (same ID); call `reindex` after a batch.
+    pub fn replace(&mut self, ix: PostIx, post: Post) {
+        self.unindex(ix);
+        self.index(ix, &post);
+        self.posts[ix as usize] = post;
+    }
+
+    /// Drops a post whose file is gone; its index is not reused. Call `reindex` after.
+    pub fn remove(&mut self, ix: PostIx) {
+        self.unindex(ix);
+        self.all.retain(|&p| p != ix);
+        let post = &mut self.posts[ix as usize];
+        self.by_id.remove(&post.id);
+        post.body = String::new();
+    }
+
+    /// Restores the order and the indexes after `replace` or `remove`.
+    pub fn reindex(&mut self) {
         let posts = &self.posts;
         self.all.sort_by(|&a, &b| {
             posts[a as usize]
@@ -150,12 +193,41 @@ impl Store {
         self.categories.finish(posts, Some(&tag_count));
     }
 
+    /// Posts whose title or body contains `query`, newest first. Latin letters match
+    /// either case; everything else (Chinese included) matches exactly.
+    pub fn search(&self, query: &str) -> Vec<PostIx> {
+        use rayon::prelude::*;
+        if query.is_empty() {
+            return Vec::new();
+        }
+        let Ok(finder) = aho_corasick::AhoCorasick::builder()
+            .ascii_case_insensitive(true)
+            .build([query])
+        else {
+            return Vec::new();
+        };
+        self.all
+            .par_iter()
+            .copied()
+            .filter(|&ix| {
+                let p = &self.posts[ix as usize];
+                finder.is_match(&p.title) || finder.is_match(&p.body)
+            })
+            .collect()
+    }
+
+    /// Posts in the store (removed ones not counted).
     pub fn len(&self) -> usize {
-        self.posts.len()
+        self.all.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.posts.is_empty()
+        self.all.is_empty()
+    }
+
+    /// One past the highest post index ever given out.
+    pub fn capacity(&self) -> usize {
+        self.posts.len()
     }
 
     pub fn post(&self, ix: PostIx) -> &Post {
@@ -191,7 +263,7 @@ impl Store {
     }
 
     pub fn group_count(&self, grouping: Grouping) -> usize {
-        self.groups_of(grouping).list.len()
+        self.groups_of(grouping).order.len()
     }
 
     /// Position in display order of the group with this key.
@@ -292,6 +364,50 @@ mod tests {
         ]);
         assert_eq!(s.category_name("gonggao"), "公告");
         assert_eq!(s.category_name("news"), "新闻");
+    }
+
+    #[test]
+    fn search_is_case_insensitive_for_latin_and_exact_for_chinese() {
+        let mut a = post("a", Some("2022-01-02"), &[], &[]);
+        a.body = "Faraday Future 发布新车".into();
+        let mut b = post("b", Some("2022-01-01"), &[], &[]);
+        b.title = "faraday 的对手".into();
+        let c = post("c", Some("2022-01-03"), &[], &[]);
+        let s = Store::new(vec![a, b, c]);
+        let ids = |q: &str| titles(&s, &s.search(q));
+        assert_eq!(ids("FARADAY"), ["a", "b"]);
+        assert_eq!(ids("发布新车"), ["a"]);
+        assert_eq!(ids("的对手"), ["b"]);
+        assert!(ids("不存在").is_empty());
+        assert!(ids("").is_empty());
+    }
+
+    #[test]
+    fn replaced_and_removed_posts_leave_the_indexes() {
+        let mut s = Store::new(vec![
+            post("a", Some("2022-01-01"), &["x"], &["甲"]),
+            post("b", Some("2022-01-02"), &["x"], &["甲"]),
+        ]);
+        let a = s.find_id("a").unwrap();
+        s.replace(a, post("a", Some("2022-01-03"), &["y"], &["乙"]));
+        s.reindex();
+        assert_eq!(titles(&s, s.all()), ["a", "b"]);
+        assert_eq!(
+            s.group_by_key(Grouping::Category, "x").unwrap().posts.len(),
+            1
+        );
+        assert_eq!(s.category_name("y"), "乙");
+        let b = s.find_id("b").unwrap();
+        s.remove(b);
+        s.reindex();
+        assert_eq!(s.len(), 1);
+        assert_eq!(s.find_id("b"), None);
+        assert_eq!(
+            s.group_count(Grouping::Category),
+            1,
+            "x is empty and hidden"
+        );
+        assert!(s.search("b").is_empty());
     }
 
     #[test]

@@ -90,11 +90,12 @@ fn three_panes_at_80x24() {
 }
 
 #[test]
-fn help_overlay_lists_every_action() {
-    let mut m = model(100, 30);
+fn help_overlay_lists_every_action_and_scrolls() {
+    use kanbao::keymap::BINDINGS;
+    let mut m = model(100, 40);
     act(&mut m, &[Action::Help]);
     let (text, _) = draw(&m);
-    for b in kanbao::keymap::BINDINGS {
+    for b in BINDINGS {
         assert!(
             text.contains(b.description),
             "{} missing:\n{text}",
@@ -103,7 +104,40 @@ fn help_overlay_lists_every_action() {
     }
     act(&mut m, &[Action::Help]);
     let (text, _) = draw(&m);
-    assert!(!text.contains(kanbao::keymap::BINDINGS[0].description));
+    assert!(!text.contains(BINDINGS[0].description));
+    // On a short terminal the last entries are reached by scrolling.
+    let mut m = model(100, 20);
+    act(&mut m, &[Action::Help]);
+    let last = BINDINGS.last().unwrap().description;
+    assert!(!draw(&m).0.contains(last));
+    act(
+        &mut m,
+        &[Action::PageDown, Action::PageDown, Action::PageDown],
+    );
+    let (text, _) = draw(&m);
+    assert!(text.contains(last), "{text}");
+}
+
+#[test]
+fn narrow_layouts_show_one_pane_with_a_breadcrumb() {
+    let mut m = model(60, 20);
+    let (text, _) = draw(&m);
+    assert!(text.starts_with("Categories"), "{text}");
+    insta::assert_snapshot!("single_pane_60x20_categories", text);
+    act(&mut m, OPEN_ARTICLE);
+    let (text, _) = draw(&m);
+    assert!(
+        text.starts_with("中国证券报·中证网新闻 › 示例券商"),
+        "{text}"
+    );
+    insta::assert_snapshot!("single_pane_60x20_article", text);
+    update(&mut m, Msg::Resize(30, 10));
+    act(&mut m, &[Action::Back]);
+    let (text, _) = draw(&m);
+    insta::assert_snapshot!("single_pane_30x10_posts", text);
+    update(&mut m, Msg::Resize(29, 10));
+    let (text, _) = draw(&m);
+    assert!(text.contains("too small"), "{text}");
 }
 
 #[test]

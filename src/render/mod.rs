@@ -171,6 +171,67 @@ pub fn render(post: &Post, category_name: Option<&str>, width: usize, theme: &Th
     }
 }
 
+/// A copy of `lines` with every match of `query` (Latin letters in either case) drawn in
+/// `style`, and the rows that hold a match. A match cut by a row break is not marked.
+pub fn highlight(
+    lines: &[Line<'static>],
+    query: &str,
+    style: ratatui::style::Style,
+) -> (Vec<Line<'static>>, Vec<usize>) {
+    let finder = aho_corasick::AhoCorasick::builder()
+        .ascii_case_insensitive(true)
+        .build([query])
+        .ok()
+        .filter(|_| !query.is_empty());
+    let Some(finder) = finder else {
+        return (lines.to_vec(), Vec::new());
+    };
+    let mut rows = Vec::new();
+    let out = lines
+        .iter()
+        .enumerate()
+        .map(|(row, line)| {
+            let text = line_text(line);
+            let found: Vec<(usize, usize)> = finder
+                .find_iter(&text)
+                .map(|m| (m.start(), m.end()))
+                .collect();
+            if found.is_empty() {
+                return line.clone();
+            }
+            rows.push(row);
+            let mut spans = Vec::with_capacity(line.spans.len() + 2 * found.len());
+            let mut pos = 0;
+            for span in &line.spans {
+                let (start, end) = (pos, pos + span.content.len());
+                pos = end;
+                // Cut the span at every match boundary inside it.
+                let mut cuts = vec![start, end];
+                for &(a, b) in &found {
+                    cuts.extend([a, b].into_iter().filter(|&c| c > start && c < end));
+                }
+                cuts.sort_unstable();
+                for w in cuts.windows(2) {
+                    let (a, b) = (w[0], w[1]);
+                    if a == b {
+                        continue;
+                    }
+                    let piece = span.content[a - start..b - start].to_string();
+                    let hit = found.iter().any(|&(x, y)| a >= x && b <= y);
+                    let st = if hit {
+                        span.style.patch(style)
+                    } else {
+                        span.style
+                    };
+                    spans.push(Span::styled(piece, st));
+                }
+            }
+            Line::from(spans).style(line.style)
+        })
+        .collect();
+    (out, rows)
+}
+
 /// The plain text of a line, as `kanbao show` prints it.
 pub fn line_text(line: &Line<'_>) -> String {
     line.spans.iter().map(|s| s.content.as_ref()).collect()
@@ -239,6 +300,28 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn highlight_marks_matches_across_spans() {
+        use ratatui::style::{Modifier, Style};
+        let mark = Style::new().add_modifier(Modifier::REVERSED);
+        let bold = Style::new().add_modifier(Modifier::BOLD);
+        let lines = vec![
+            Line::from(vec![Span::raw("Kan"), Span::styled("bao 看报", bold)]),
+            Line::raw("nothing here"),
+            Line::raw("kanBAO again"),
+        ];
+        let (out, rows) = highlight(&lines, "kanbao", mark);
+        assert_eq!(rows, [0, 2]);
+        assert_eq!(line_text(&out[0]), "Kanbao 看报");
+        assert_eq!(out[0].spans[0].style, mark);
+        assert_eq!(out[0].spans[1].content, "bao");
+        assert_eq!(out[0].spans[1].style, bold.patch(mark));
+        assert_eq!(out[0].spans[2].style, bold);
+        assert_eq!(out[1], lines[1]);
+        let (_, rows) = highlight(&lines, "看报", mark);
+        assert_eq!(rows, [0]);
+    }
 
     #[test]
     fn cache_renders_once_and_evicts_the_least_recent() {

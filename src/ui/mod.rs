@@ -1,28 +1,44 @@
 //! The terminal UI: the Elm-style core (`app`), pane geometry (`layout`), drawing (`view`)
-//! and the event loop below, which is the only place that touches the terminal.
+//! and the event loop below, the only place that touches the terminal, carries out
+//! effects and saves state.
 
 pub mod app;
 pub mod layout;
 pub mod view;
 
+use std::io::Write;
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::TryRecvError;
-use std::time::Duration;
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::time::{Duration, Instant};
 
-use crossterm::event::{self, Event, KeyEventKind};
+use base64::Engine;
+use crossterm::event::{
+    self, DisableMouseCapture, EnableMouseCapture, Event, KeyCode, KeyEvent, KeyEventKind,
+    KeyModifiers, MouseEventKind,
+};
 
+use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::loader::{self, Source};
-use crate::render::theme::Theme;
-use app::{Effect, Model, Msg, update};
+use crate::state::State;
+use app::{Effect, Input, Model, MouseKind, Msg, update};
 
-pub fn run(source: Source, theme: Theme) -> ExitCode {
-    // ratatui::init enters raw mode and the alternate screen, and installs a panic hook
-    // that restores the terminal before the panic message is printed.
+/// Everything the reader needs besides the posts.
+pub struct Options {
+    pub config: Config,
+    /// Where reading state is kept; `None` keeps it in memory only.
+    pub state_path: Option<PathBuf>,
+}
+
+/// State is written at most this often while reading, and always on the way out.
+const SAVE_EVERY: Duration = Duration::from_secs(2);
+
+pub fn run(source: Source, opts: Options) -> ExitCode {
     // SIGTERM, SIGHUP (the SSH connection dropped) and SIGINT end the loop like `q`, so
-    // the terminal is restored on the way out.
+    // the state is saved and the terminal restored on the way out.
     let stop = Arc::new(AtomicBool::new(false));
     for sig in [
         signal_hook::consts::SIGTERM,
@@ -33,8 +49,17 @@ pub fn run(source: Source, theme: Theme) -> ExitCode {
             eprintln!("kanbao: cannot watch signal {sig}: {e}");
         }
     }
+    // ratatui::init enters raw mode and the alternate screen, and installs a panic hook
+    // that restores the terminal before the panic message is printed.
     let mut terminal = ratatui::init();
-    let result = event_loop(&mut terminal, source, theme, &stop);
+    let mouse = opts.config.mouse;
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    let result = event_loop(&mut terminal, source, opts, &stop);
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
     ratatui::restore();
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -45,18 +70,124 @@ pub fn run(source: Source, theme: Theme) -> ExitCode {
     }
 }
 
+/// A key typed into an open prompt.
+fn prompt_input(k: &KeyEvent) -> Option<Input> {
+    match k.code {
+        KeyCode::Enter => Some(Input::Enter),
+        KeyCode::Esc => Some(Input::Cancel),
+        KeyCode::Backspace => Some(Input::Backspace),
+        KeyCode::Char('c') if k.modifiers.contains(KeyModifiers::CONTROL) => Some(Input::Cancel),
+        KeyCode::Char(c)
+            if !k
+                .modifiers
+                .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+        {
+            Some(Input::Char(c))
+        }
+        _ => None,
+    }
+}
+
+fn to_msg(model: &Model, keymap: &Keymap, ev: Event) -> Option<Msg> {
+    match ev {
+        Event::Key(k) if k.kind != KeyEventKind::Release => {
+            if model.prompt.is_some() {
+                return prompt_input(&k).map(Msg::Input);
+            }
+            keymap.action(&k).map(Msg::Action).or_else(|| match k.code {
+                // Unbound characters (a Chinese name typed in the categories pane)
+                // start the category filter.
+                KeyCode::Char(c)
+                    if !k
+                        .modifiers
+                        .intersects(KeyModifiers::CONTROL | KeyModifiers::ALT) =>
+                {
+                    Some(Msg::Input(Input::Char(c)))
+                }
+                _ => None,
+            })
+        }
+        Event::Resize(w, h) => Some(Msg::Resize(w, h)),
+        Event::Mouse(m) => {
+            let kind = match m.kind {
+                MouseEventKind::ScrollUp => MouseKind::ScrollUp,
+                MouseEventKind::ScrollDown => MouseKind::ScrollDown,
+                MouseEventKind::Down(_) => MouseKind::Click,
+                _ => return None,
+            };
+            Some(Msg::Mouse(kind, m.column, m.row))
+        }
+        _ => None,
+    }
+}
+
+/// Opens a link with `$BROWSER` or the platform's opener, the address passed as one
+/// argument (never through a shell).
+fn open_url(url: &str) -> std::io::Result<()> {
+    let program = std::env::var("BROWSER")
+        .ok()
+        .filter(|b| !b.trim().is_empty())
+        .unwrap_or_else(|| {
+            if cfg!(target_os = "macos") {
+                "open"
+            } else {
+                "xdg-open"
+            }
+            .to_string()
+        });
+    std::process::Command::new(program.trim())
+        .arg(url)
+        .stdin(std::process::Stdio::null())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .map(|_| ())
+}
+
+/// Puts text on the clipboard with OSC 52, which terminals honour over SSH; inside tmux
+/// the same sequence is also passed through to the outer terminal.
+fn copy_osc52(text: &str) -> std::io::Result<()> {
+    let b64 = base64::engine::general_purpose::STANDARD.encode(text);
+    let mut out = std::io::stdout();
+    write!(out, "\x1b]52;c;{b64}\x07")?;
+    if std::env::var_os("TMUX").is_some() {
+        write!(out, "\x1bPtmux;\x1b\x1b]52;c;{b64}\x07\x1b\\")?;
+    }
+    out.flush()
+}
+
+fn save(model: &Model, path: &Option<PathBuf>) -> Option<String> {
+    let path = path.as_ref()?;
+    model
+        .state
+        .save(path)
+        .err()
+        .map(|e| format!("cannot save reading state to {}: {e}", path.display()))
+}
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     source: Source,
-    theme: Theme,
+    opts: Options,
     stop: &AtomicBool,
 ) -> std::io::Result<()> {
-    let keymap = Keymap::default();
+    let Options { config, state_path } = opts;
+    let keymap = config.keymap;
     let size = terminal.size()?;
-    let mut model = Model::new(theme, (size.width, size.height));
+    let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
+    let mut model = Model::new(config.theme, (size.width, size.height)).with_state(state);
+    model.message = warning;
+    let watch: Option<Receiver<crate::watch::Change>> = match &source {
+        Source::Paths(p) => crate::watch::spawn(p.clone()),
+        Source::Embedded => None,
+    };
     let mut loads = Some(loader::spawn(source));
     let mut dirty = true;
-    while !stop.load(Ordering::Relaxed) {
+    let mut unsaved: Option<Instant> = None;
+    let result = loop {
+        if stop.load(Ordering::Relaxed) {
+            break Ok(());
+        }
         if let Some(rx) = &loads {
             loop {
                 match rx.try_recv() {
@@ -72,35 +203,75 @@ fn event_loop(
                 }
             }
         }
+        // Live changes wait until the first load is complete, so IDs are known.
+        if loads.is_none()
+            && let Some(rx) = &watch
+        {
+            while let Ok(change) = rx.try_recv() {
+                model.warnings.extend(change.warnings);
+                update(
+                    &mut model,
+                    Msg::Changed {
+                        posts: change.posts,
+                        removed: change.removed,
+                    },
+                );
+                dirty = true;
+            }
+        }
+        if unsaved.is_some_and(|t| t.elapsed() >= SAVE_EVERY) {
+            unsaved = None;
+            if let Some(e) = save(&model, &state_path) {
+                model.message = Some(e);
+                dirty = true;
+            }
+        }
         if dirty {
             terminal.draw(|f| view::view(&model, &keymap, f))?;
             dirty = false;
         }
         // While loading, wake up often to show progress; otherwise wait for input, but
-        // look at the signal flag a few times a second.
+        // look at signals, saves and file changes a few times a second.
         let timeout = if loads.is_some() { 30 } else { 200 };
         if !event::poll(Duration::from_millis(timeout))? {
             continue;
         }
         // Handle every pending event before drawing again (key repeat, resize storms).
+        let mut quit = false;
         loop {
-            let msg = match event::read()? {
-                Event::Key(k) if k.kind != KeyEventKind::Release => {
-                    keymap.action(&k).map(Msg::Action)
-                }
-                Event::Resize(w, h) => Some(Msg::Resize(w, h)),
-                _ => None,
-            };
-            if let Some(msg) = msg {
+            if let Some(msg) = to_msg(&model, &keymap, event::read()?) {
                 dirty = true;
-                if update(&mut model, msg).contains(&Effect::Quit) {
-                    return Ok(());
+                for effect in update(&mut model, msg) {
+                    match effect {
+                        Effect::Quit => quit = true,
+                        Effect::StateChanged => {
+                            unsaved.get_or_insert_with(Instant::now);
+                        }
+                        Effect::OpenUrl(url) => {
+                            if let Err(e) = open_url(&url) {
+                                model.message = Some(format!("Cannot open a browser: {e}"));
+                            }
+                        }
+                        Effect::Copy(text) => {
+                            if let Err(e) = copy_osc52(&text) {
+                                model.message = Some(format!("Cannot copy: {e}"));
+                            }
+                        }
+                    }
                 }
             }
-            if !event::poll(Duration::ZERO)? {
+            if quit || !event::poll(Duration::ZERO)? {
                 break;
             }
         }
+        if quit {
+            break Ok(());
+        }
+    };
+    if unsaved.is_some()
+        && let Some(e) = save(&model, &state_path)
+    {
+        eprintln!("kanbao: {e}");
     }
-    Ok(())
+    result
 }

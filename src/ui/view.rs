@@ -1,4 +1,4 @@
-//! Draws the model. Only draws: rows come from the store and the cached article, and only
+//! Draws the model. Only draws: rows come from the model and the cached article, and only
 //! the rows on screen are touched, so a frame costs the same with 100 or 100,000 posts.
 
 use ratatui::Frame;
@@ -7,7 +7,8 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
-use super::app::{Model, Pane};
+use super::app::{Model, Pane, PromptKind};
+use super::layout::Mode;
 use crate::keymap::{Action, BINDINGS, Keymap};
 use crate::render::width::{pad_to, str_width, truncate};
 use crate::store::Grouping;
@@ -33,9 +34,13 @@ fn row_style(m: &Model, pane: Pane) -> Style {
     }
 }
 
-/// `name ……… count` in exactly `width` columns.
-fn name_count(name: &str, count: usize, width: usize) -> String {
-    let count = count.to_string();
+/// `name ……… unread/total` in exactly `width` columns.
+fn name_count(name: &str, unread: usize, total: usize, width: usize) -> String {
+    let count = if unread > 0 {
+        format!("{unread}/{total}")
+    } else {
+        total.to_string()
+    };
     let room = width.saturating_sub(count.len() + 1);
     format!("{} {count}", pad_to(name, room))
 }
@@ -45,21 +50,27 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
         Grouping::Category => "Categories",
         Grouping::Tag => "Tags",
     };
-    let block = pane_block(m, Pane::Groups, label.to_string());
+    let title = if m.filter.is_empty() {
+        label.to_string()
+    } else {
+        format!("{label} ~ {}", m.filter)
+    };
+    let block = pane_block(m, Pane::Groups, title);
     let inner = block.inner(area);
     let w = inner.width as usize;
     let h = inner.height as usize;
-    let rows = m.group_rows();
-    let lines: Vec<Line> = (m.groups.offset..rows.min(m.groups.offset + h))
-        .map(|row| {
-            let text = if row == 0 {
-                name_count("All", m.store.len(), w)
-            } else {
-                let g = m.store.group(m.grouping, row - 1);
-                g.map_or_else(String::new, |g| name_count(&g.name, g.posts.len(), w))
-            };
-            if row == m.groups.selected {
+    let lines: Vec<Line> = m
+        .rows
+        .iter()
+        .enumerate()
+        .skip(m.groups.offset)
+        .take(h)
+        .map(|(i, row)| {
+            let text = name_count(&row.name, row.unread, row.total, w);
+            if i == m.groups.selected {
                 Line::styled(text, row_style(m, Pane::Groups))
+            } else if row.unread == 0 {
+                Line::styled(text, m.theme.dim)
             } else {
                 Line::raw(text)
             }
@@ -70,8 +81,8 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
 
 fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
     let posts = m.current_posts();
-    let title = format!("Posts {}", posts.len());
-    let block = pane_block(m, Pane::Posts, title);
+    let name = m.selected_row().map_or("Posts", |r| r.name.as_str());
+    let block = pane_block(m, Pane::Posts, format!("{name} {}", posts.len()));
     let inner = block.inner(area);
     let w = inner.width as usize;
     let h = inner.height as usize;
@@ -96,11 +107,19 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
                 .get(5..5 + date_w)
                 .unwrap_or(date.get(5..).unwrap_or(""));
             let date = pad_to(date, date_w);
-            let title_w = w.saturating_sub(date_w + usize::from(date_w > 0));
+            let mark = if m.is_starred(ix) { "★" } else { " " };
+            let title_w = w.saturating_sub(date_w + usize::from(date_w > 0) + 1);
+            let read = m.is_read(ix);
+            let title_style = if read {
+                m.theme.dim
+            } else {
+                Style::new().add_modifier(Modifier::BOLD)
+            };
             let mut line = Line::from(vec![
                 Span::styled(date, m.theme.meta),
                 Span::raw(if date_w > 0 { " " } else { "" }),
-                Span::raw(pad_to(&p.title, title_w)),
+                Span::styled(mark, m.theme.heading),
+                Span::styled(pad_to(&p.title, title_w), title_style),
             ]);
             if i == m.posts.selected {
                 line = line.style(row_style(m, Pane::Posts));
@@ -139,50 +158,87 @@ fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+fn prompt_label(kind: PromptKind, links: usize) -> String {
+    match kind {
+        PromptKind::Search => "Search: ".into(),
+        PromptKind::Filter => "Filter categories: ".into(),
+        PromptKind::OpenLink => format!("Open link (1-{links}): "),
+        PromptKind::CopyLink => format!("Copy link (1-{links}): "),
+        PromptKind::ConfirmMarkAll => "Mark every post in this list read? (y/n) ".into(),
+    }
+}
+
 fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
+    let w = area.width as usize;
+    if let Some(p) = &m.prompt {
+        let links = m.article.as_ref().map_or(0, |a| a.links.len());
+        let text = format!("{}{}", prompt_label(p.kind, links), p.input);
+        // Keep the end of a long input visible.
+        let shown = if str_width(&text) + 1 > w {
+            let skip = str_width(&text) + 1 - w;
+            let mut cut = 0;
+            let mut dropped = 0;
+            for (i, c) in text.char_indices() {
+                if dropped >= skip {
+                    cut = i;
+                    break;
+                }
+                dropped += str_width(c.encode_utf8(&mut [0; 4]));
+            }
+            text[cut..].to_string()
+        } else {
+            text
+        };
+        let line = Line::from(vec![Span::raw(pad_to(&format!("{shown}▏"), w))]);
+        f.render_widget(Paragraph::new(line).style(m.theme.status), area);
+        return;
+    }
     let mut left = if m.loading {
         format!(" Loading… {} posts", m.store.len())
     } else {
         format!(
-            " {} posts · {} categories",
+            " {} posts · {} unread · {} categories",
             m.store.len(),
+            m.unread_total(),
             m.store.group_count(Grouping::Category)
         )
     };
     if !m.warnings.is_empty() {
         left.push_str(&format!(" · {} warnings", m.warnings.len()));
     }
+    if let Some(msg) = &m.message {
+        left = format!(" {msg}");
+    }
     let position = match m.focus {
-        Pane::Groups => format!("{}/{}", m.groups.selected + 1, m.group_rows()),
+        Pane::Groups => format!("{}/{}", m.groups.selected + 1, m.rows.len()),
         Pane::Posts => format!("{}/{}", m.posts.selected + 1, m.current_posts().len()),
         Pane::Article => {
             let len = m.article.as_ref().map_or(0, |a| a.lines.len());
             format!("line {}/{}", (m.scroll + 1).min(len), len)
         }
     };
-    let hints = format!(
-        "{position}  {} help  {} quit ",
-        keymap.describe(Action::Help),
-        keymap
-            .keys_of(Action::Quit)
-            .first()
-            .map(|k| k.to_string())
-            .unwrap_or_default()
-    );
-    let w = area.width as usize;
-    let right_w = str_width(&hints).min(w);
-    let text = format!(
-        "{}{}",
-        pad_to(&left, w - right_w),
-        truncate(&hints, right_w)
-    );
+    let hints = if w < 70 {
+        format!("{position}  {} help ", keymap.describe(Action::Help))
+    } else {
+        format!(
+            "{position}  {} help  {} quit ",
+            keymap.describe(Action::Help),
+            keymap
+                .keys_of(Action::Quit)
+                .first()
+                .map(|k| k.to_string())
+                .unwrap_or_default()
+        )
+    };
+    let right_w = str_width(&hints).min(w / 2);
+    let text = format!("{}{}", pad_to(&left, w - right_w), pad_to(&hints, right_w));
     f.render_widget(Paragraph::new(Line::styled(text, m.theme.status)), area);
 }
 
 /// The help overlay, generated from the key table.
 fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
-    let w = full.width.saturating_sub(4).min(72);
-    let h = full.height.saturating_sub(2).min(BINDINGS.len() as u16 + 4);
+    let w = full.width.saturating_sub(4).min(88);
+    let h = full.height.saturating_sub(2).min(BINDINGS.len() as u16 + 3);
     let area = Rect::new(
         full.x + (full.width - w) / 2,
         full.y + (full.height.saturating_sub(h)) / 2,
@@ -196,9 +252,11 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
         .unwrap_or(0)
         .min(w as usize / 3);
     let inner_w = w.saturating_sub(4) as usize;
+    let visible = h.saturating_sub(3) as usize;
+    let scroll = m.help_scroll.min(BINDINGS.len().saturating_sub(visible));
     let lines: Vec<Line> = BINDINGS
         .iter()
-        .skip(m.help_scroll)
+        .skip(scroll)
         .map(|b| {
             let keys = pad_to(&keymap.describe(b.action), keys_w);
             let desc = truncate(b.description, inner_w.saturating_sub(keys_w + 2)).into_owned();
@@ -213,17 +271,59 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
         .border_type(BorderType::Thick)
         .border_style(m.theme.focus)
         .title(" Keys ")
-        .title_bottom(Line::from(" ? or Esc closes ").alignment(Alignment::Right))
+        .title_bottom(Line::from(" j/k scroll · ? or Esc closes ").alignment(Alignment::Right))
         .padding(Padding::new(1, 1, 1, 0));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block), area);
 }
 
+/// `All › 东财滚动新闻 › title` above the one pane shown on a narrow terminal.
+fn draw_breadcrumb(m: &Model, f: &mut Frame, area: Rect) {
+    let mut parts = vec![
+        m.selected_row()
+            .map_or("All", |r| r.name.as_str())
+            .to_string(),
+    ];
+    if m.focus == Pane::Article
+        && let Some(ix) = m.open
+    {
+        parts.push(m.store.post(ix).title.clone());
+    }
+    if m.focus == Pane::Groups {
+        parts = vec![match m.grouping {
+            Grouping::Category => "Categories".into(),
+            Grouping::Tag => "Tags".into(),
+        }];
+    }
+    let text = truncate(&parts.join(" › "), area.width as usize).into_owned();
+    f.render_widget(Paragraph::new(Line::styled(text, m.theme.focus)), area);
+}
+
 pub fn view(m: &Model, keymap: &Keymap, f: &mut Frame) {
     let a = m.areas();
-    draw_groups(m, f, a.groups);
-    draw_posts(m, f, a.posts);
-    draw_article(m, f, a.article);
+    match a.mode {
+        Mode::TooSmall => {
+            let msg = format!("Terminal too small: {}x{}", m.size.0, m.size.1);
+            f.render_widget(
+                Paragraph::new(truncate(&msg, a.article.width as usize).into_owned()),
+                a.article,
+            );
+            return;
+        }
+        Mode::Single => {
+            draw_breadcrumb(m, f, a.breadcrumb);
+            match m.focus {
+                Pane::Groups => draw_groups(m, f, a.groups),
+                Pane::Posts => draw_posts(m, f, a.posts),
+                Pane::Article => draw_article(m, f, a.article),
+            }
+        }
+        Mode::Three => {
+            draw_groups(m, f, a.groups);
+            draw_posts(m, f, a.posts);
+            draw_article(m, f, a.article);
+        }
+    }
     draw_status(m, keymap, f, a.status);
     if m.help {
         draw_help(m, keymap, f, f.area());

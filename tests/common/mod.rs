@@ -52,6 +52,20 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// A new empty directory to serve as a home directory.
+pub fn new_home() -> PathBuf {
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    static N: AtomicUsize = AtomicUsize::new(0);
+    let dir = std::env::temp_dir().join(format!(
+        "kanbao-home-{}-{}",
+        std::process::id(),
+        N.fetch_add(1, Ordering::Relaxed)
+    ));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("temp home");
+    dir
+}
+
 pub fn fixture(rel: &str) -> PathBuf {
     manifest_dir().join("tests/fixtures").join(rel)
 }
@@ -61,8 +75,14 @@ fn contains(haystack: &[u8], needle: &[u8]) -> bool {
 }
 
 impl Tui {
-    /// Starts `kanbao ARGS...` on a `cols`x`rows` pty.
+    /// Starts `kanbao ARGS...` on a `cols`x`rows` pty, with a fresh empty home directory
+    /// (so no config or reading state of the machine's user is read or written).
     pub fn spawn(args: &[&Path], cols: u16, rows: u16) -> Tui {
+        Tui::spawn_in(args, cols, rows, &new_home())
+    }
+
+    /// As `spawn`, with `home` as the home directory (config and state live under it).
+    pub fn spawn_in(args: &[&Path], cols: u16, rows: u16, home: &Path) -> Tui {
         let pty = native_pty_system();
         let pair = pty
             .openpty(PtySize {
@@ -80,6 +100,9 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env("LANG", "C.UTF-8");
         cmd.env_remove("NO_COLOR");
+        cmd.env("HOME", home);
+        cmd.env("XDG_CONFIG_HOME", home.join(".config"));
+        cmd.env("XDG_DATA_HOME", home.join(".local/share"));
         // portable-pty starts in $HOME unless told otherwise.
         cmd.cwd(manifest_dir());
 

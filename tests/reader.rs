@@ -226,10 +226,11 @@ fn live_changes_keep_selection_and_read_state() {
     let gone = m.store.post(m.store.all()[5]).id.clone();
     update(
         &mut m,
-        Msg::Changed {
+        Msg::Changed(kanbao::watch::Change {
             posts: vec![changed, new],
             removed: vec![gone.clone()],
-        },
+            warnings: vec![],
+        }),
     );
     assert_eq!(m.store.len(), 18);
     assert_eq!(m.open, Some(open));

@@ -62,10 +62,7 @@ pub enum Msg {
     Resize(u16, u16),
     Loaded(LoadEvent),
     /// Posts added or changed on disk while reading (live reload).
-    Changed {
-        posts: Vec<Post>,
-        removed: Vec<String>,
-    },
+    Changed(crate::watch::Change),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -163,14 +160,20 @@ struct Unread {
 
 impl Unread {
     fn add(&mut self, post: &Post, delta: isize) {
+        fn bump(map: &mut HashMap<String, usize>, key: &str, delta: isize) {
+            match map.get_mut(key) {
+                Some(n) => *n = n.saturating_add_signed(delta),
+                None => {
+                    map.insert(key.to_string(), 0usize.saturating_add_signed(delta));
+                }
+            }
+        }
         self.total = self.total.saturating_add_signed(delta);
         for c in &post.categories {
-            let n = self.by_category.entry(c.clone()).or_default();
-            *n = n.saturating_add_signed(delta);
+            bump(&mut self.by_category, c, delta);
         }
         for t in &post.tags {
-            let n = self.by_tag.entry(t.clone()).or_default();
-            *n = n.saturating_add_signed(delta);
+            bump(&mut self.by_tag, t, delta);
         }
     }
 }
@@ -808,8 +811,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.loading = false;
             m.summary = summary;
         }
-        Msg::Changed { posts, removed } => {
-            m.replace_posts(posts, &removed);
+        Msg::Changed(change) => {
+            m.warnings.extend(change.warnings);
+            m.replace_posts(change.posts, &change.removed);
             if let Some((query, _)) = m.search.take() {
                 let results = m.store.search(&query);
                 m.search = Some((query, results));

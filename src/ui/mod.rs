@@ -208,14 +208,7 @@ fn event_loop(
             && let Some(rx) = &watch
         {
             while let Ok(change) = rx.try_recv() {
-                model.warnings.extend(change.warnings);
-                update(
-                    &mut model,
-                    Msg::Changed {
-                        posts: change.posts,
-                        removed: change.removed,
-                    },
-                );
+                update(&mut model, Msg::Changed(change));
                 dirty = true;
             }
         }

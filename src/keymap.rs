@@ -33,6 +33,7 @@ pub enum Action {
     ToggleStar,
     OpenLink,
     CopyLink,
+    Warnings,
     Help,
     Quit,
 }
@@ -73,6 +74,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { action: Action::ToggleStar, name: "toggle_star", keys: &["s"], description: "Star or unstar the post" },
     Binding { action: Action::OpenLink, name: "open_link", keys: &["o"], description: "Open one of the article's links in the browser" },
     Binding { action: Action::CopyLink, name: "copy_link", keys: &["y"], description: "Copy one of the article's links (OSC 52, works over SSH)" },
+    Binding { action: Action::Warnings, name: "warnings", keys: &["W"], description: "Show or hide the files that had problems, and why" },
     Binding { action: Action::Help, name: "help", keys: &["?"], description: "Show or hide this help" },
     Binding { action: Action::Quit, name: "quit", keys: &["q", "ctrl-c"], description: "Quit" },
 ];

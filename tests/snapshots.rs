@@ -236,3 +236,17 @@ fn readme_lists_every_key() {
         assert!(readme.contains(&row), "README is missing the row\n{row}");
     }
 }
+
+#[test]
+fn warnings_overlay_names_each_file_and_reason() {
+    let mut m = model(120, 40);
+    assert_eq!(m.warnings.len(), 3);
+    act(&mut m, &[Action::Warnings]);
+    let (text, _) = draw(&m);
+    assert!(text.contains(" 3 warnings "), "{text}");
+    assert!(text.contains("2021-12-11-broken-yaml.md"), "{text}");
+    assert!(text.contains("not valid YAML"), "{text}");
+    assert!(text.contains("unrecognised date \"+0800\""), "{text}");
+    act(&mut m, &[Action::Back]);
+    assert!(!draw(&m).0.contains(" 3 warnings "));
+}

@@ -76,6 +76,12 @@ pub enum Effect {
     Copy(String),
 }
 
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+    Warnings,
+}
+
 /// What the open prompt is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum PromptKind {
@@ -199,8 +205,9 @@ pub struct Model {
     pub matches: Vec<usize>,
     pub match_at: usize,
     pub cache: Cache,
-    pub help: bool,
-    pub help_scroll: usize,
+    /// The help or warnings box over the panes, and how far it is scrolled.
+    pub overlay: Option<Overlay>,
+    pub overlay_scroll: usize,
     pub prompt: Option<Prompt>,
     /// The category filter (`f`), applied to the left pane.
     pub filter: String,
@@ -236,8 +243,8 @@ impl Model {
             matches: Vec::new(),
             match_at: 0,
             cache: Cache::new(64),
-            help: false,
-            help_scroll: 0,
+            overlay: None,
+            overlay_scroll: 0,
             prompt: None,
             filter: String::new(),
             search: None,
@@ -835,21 +842,42 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
             return m.prompt_input(input);
         }
-        Msg::Action(action) if m.help => match action {
-            Action::Help | Action::Back => m.help = false,
-            Action::Quit => return vec![Effect::Quit],
-            Action::Down => m.help_scroll += 1,
-            Action::Up => m.help_scroll = m.help_scroll.saturating_sub(1),
-            Action::PageDown | Action::HalfPageDown => m.help_scroll += 10,
-            Action::PageUp | Action::HalfPageUp => m.help_scroll = m.help_scroll.saturating_sub(10),
-            Action::Top => m.help_scroll = 0,
-            _ => {}
-        },
+        Msg::Action(action) if m.overlay.is_some() => {
+            let rows = match m.overlay {
+                Some(Overlay::Help) => crate::keymap::BINDINGS.len(),
+                _ => m.warnings.len() * 2,
+            };
+            let scroll = &mut m.overlay_scroll;
+            match action {
+                Action::Help if m.overlay != Some(Overlay::Help) => {
+                    m.overlay = Some(Overlay::Help);
+                    *scroll = 0;
+                }
+                Action::Help | Action::Warnings | Action::Back => m.overlay = None,
+                Action::Quit => return vec![Effect::Quit],
+                Action::Down => *scroll += 1,
+                Action::Up => *scroll = scroll.saturating_sub(1),
+                Action::PageDown | Action::HalfPageDown => *scroll += 10,
+                Action::PageUp | Action::HalfPageUp => *scroll = scroll.saturating_sub(10),
+                Action::Top => *scroll = 0,
+                Action::Bottom => *scroll = rows,
+                _ => {}
+            }
+            m.overlay_scroll = m.overlay_scroll.min(rows);
+        }
         Msg::Action(action) => match action {
             Action::Quit => return vec![Effect::Quit],
             Action::Help => {
-                m.help = true;
-                m.help_scroll = 0;
+                m.overlay = Some(Overlay::Help);
+                m.overlay_scroll = 0;
+            }
+            Action::Warnings => {
+                if m.warnings.is_empty() {
+                    m.message = Some("No warnings: every file read cleanly".into());
+                } else {
+                    m.overlay = Some(Overlay::Warnings);
+                    m.overlay_scroll = 0;
+                }
             }
             Action::NextPane => {
                 m.focus = match m.focus {

@@ -7,14 +7,14 @@ use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 
-use super::app::{Model, Pane, PromptKind};
+use super::app::{Model, Overlay, Pane, PromptKind};
 use super::layout::Mode;
 use crate::keymap::{Action, BINDINGS, Keymap};
 use crate::render::width::{pad_to, str_width, truncate};
 use crate::store::Grouping;
 
 fn pane_block<'a>(m: &Model, pane: Pane, title: String) -> Block<'a> {
-    let focused = m.focus == pane && !m.help;
+    let focused = m.focus == pane && m.overlay.is_none();
     let block = Block::bordered().title(Span::raw(format!(" {title} ")));
     if focused {
         block
@@ -204,7 +204,11 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         )
     };
     if !m.warnings.is_empty() {
-        left.push_str(&format!(" · {} warnings", m.warnings.len()));
+        left.push_str(&format!(
+            " · {} warnings ({})",
+            m.warnings.len(),
+            keymap.describe(Action::Warnings)
+        ));
     }
     if let Some(msg) = &m.message {
         left = format!(" {msg}");
@@ -253,7 +257,7 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
         .min(w as usize / 3);
     let inner_w = w.saturating_sub(4) as usize;
     let visible = h.saturating_sub(3) as usize;
-    let scroll = m.help_scroll.min(BINDINGS.len().saturating_sub(visible));
+    let scroll = m.overlay_scroll.min(BINDINGS.len().saturating_sub(visible));
     let lines: Vec<Line> = BINDINGS
         .iter()
         .skip(scroll)
@@ -272,6 +276,40 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
         .border_style(m.theme.focus)
         .title(" Keys ")
         .title_bottom(Line::from(" j/k scroll · ? or Esc closes ").alignment(Alignment::Right))
+        .padding(Padding::new(1, 1, 1, 0));
+    f.render_widget(Clear, area);
+    f.render_widget(Paragraph::new(lines).block(block), area);
+}
+
+/// The files that had problems: each file, then the reason under it.
+fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
+    let w = full.width.saturating_sub(4).min(120);
+    let h = full.height.saturating_sub(2);
+    let area = Rect::new(full.x + (full.width - w) / 2, full.y + 1, w, h);
+    let inner_w = w.saturating_sub(4) as usize;
+    let visible = h.saturating_sub(3) as usize;
+    let rows = m.warnings.len() * 2;
+    let scroll = m.overlay_scroll.min(rows.saturating_sub(visible));
+    let lines: Vec<Line> = m
+        .warnings
+        .iter()
+        .flat_map(|w| {
+            [
+                Line::styled(truncate(&w.file, inner_w).into_owned(), m.theme.focus),
+                Line::raw(format!(
+                    "  {}",
+                    truncate(&w.message, inner_w.saturating_sub(2))
+                )),
+            ]
+        })
+        .skip(scroll)
+        .take(visible)
+        .collect();
+    let block = Block::bordered()
+        .border_type(BorderType::Thick)
+        .border_style(m.theme.focus)
+        .title(format!(" {} warnings ", m.warnings.len()))
+        .title_bottom(Line::from(" j/k scroll · W or Esc closes ").alignment(Alignment::Right))
         .padding(Padding::new(1, 1, 1, 0));
     f.render_widget(Clear, area);
     f.render_widget(Paragraph::new(lines).block(block), area);
@@ -325,7 +363,9 @@ pub fn view(m: &Model, keymap: &Keymap, f: &mut Frame) {
         }
     }
     draw_status(m, keymap, f, a.status);
-    if m.help {
-        draw_help(m, keymap, f, f.area());
+    match m.overlay {
+        Some(Overlay::Help) => draw_help(m, keymap, f, f.area()),
+        Some(Overlay::Warnings) => draw_warnings(m, f, f.area()),
+        None => {}
     }
 }

@@ -97,8 +97,29 @@ pub fn pad_to(s: &str, width: usize) -> String {
     out
 }
 
+/// The end of `s` that fits in `max` columns (for a prompt whose start scrolls away).
+pub fn tail(s: &str, max: usize) -> &str {
+    let mut w = 0;
+    let mut start = s.len();
+    for (i, g) in s.grapheme_indices(true).rev() {
+        w += grapheme_width(g);
+        if w > max {
+            break;
+        }
+        start = i;
+    }
+    &s[start..]
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn tail_keeps_the_end() {
+        assert_eq!(super::tail("搜索：中文abc", 5), "文abc");
+        assert_eq!(super::tail("abc", 10), "abc");
+        assert_eq!(super::tail("中文", 1), "");
+    }
+
     use super::*;
 
     #[test]

@@ -10,7 +10,7 @@ use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
 use super::app::{Model, Overlay, Pane, PromptKind};
 use super::layout::Mode;
 use crate::keymap::{Action, BINDINGS, Keymap};
-use crate::render::width::{pad_to, str_width, truncate};
+use crate::render::width::{pad_to, str_width, tail, truncate};
 use crate::store::Grouping;
 
 fn pane_block<'a>(m: &Model, pane: Pane, title: String) -> Block<'a> {
@@ -174,21 +174,7 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         let links = m.article.as_ref().map_or(0, |a| a.links.len());
         let text = format!("{}{}", prompt_label(p.kind, links), p.input);
         // Keep the end of a long input visible.
-        let shown = if str_width(&text) + 1 > w {
-            let skip = str_width(&text) + 1 - w;
-            let mut cut = 0;
-            let mut dropped = 0;
-            for (i, c) in text.char_indices() {
-                if dropped >= skip {
-                    cut = i;
-                    break;
-                }
-                dropped += str_width(c.encode_utf8(&mut [0; 4]));
-            }
-            text[cut..].to_string()
-        } else {
-            text
-        };
+        let shown = tail(&text, w.saturating_sub(1));
         let line = Line::from(vec![Span::raw(pad_to(&format!("{shown}▏"), w))]);
         f.render_widget(Paragraph::new(line).style(m.theme.status), area);
         return;

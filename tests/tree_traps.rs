@@ -210,3 +210,60 @@ fn check_exits_1_and_names_the_file_when_one_could_not_be_read() {
         "{stdout}"
     );
 }
+
+/// Loads in a thread and fails (instead of hanging the test run) when it does not finish.
+fn load_within(root: &Path, limit: Duration) -> Loaded {
+    let (tx, rx) = std::sync::mpsc::channel();
+    let root = root.to_path_buf();
+    std::thread::spawn(move || {
+        let _ = tx.send(load(&root));
+    });
+    rx.recv_timeout(limit)
+        .unwrap_or_else(|_| panic!("loader::load did not finish within {limit:?}"))
+}
+
+#[test]
+fn a_named_pipe_or_device_is_skipped_not_read_forever() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path();
+    post(root, "2021-01-01-a.md", "甲");
+    let fifo = root.join("2021-01-02-pipe.md");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    if Path::new("/dev/zero").exists() {
+        symlink("/dev/zero", root.join("2021-01-03-zero.md")).unwrap();
+    }
+    let loaded = load_within(root, Duration::from_secs(5));
+    assert_eq!(titles(&loaded), ["甲"], "{:?}", loaded.warnings);
+    assert!(
+        warned(&loaded, "2021-01-02-pipe.md"),
+        "{:?}",
+        loaded.warnings
+    );
+    if Path::new("/dev/zero").exists() {
+        assert!(
+            warned(&loaded, "2021-01-03-zero.md"),
+            "{:?}",
+            loaded.warnings
+        );
+    }
+    // Named on the command line, a pipe is not read either.
+    let loaded = {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let fifo = fifo.clone();
+        std::thread::spawn(move || {
+            let _ = tx.send(loader::load(&Source::Paths(vec![fifo])));
+        });
+        rx.recv_timeout(Duration::from_secs(5))
+            .expect("loading a named pipe given by name hung")
+    };
+    assert!(loaded.posts.is_empty());
+    assert!(
+        warned(&loaded, "2021-01-02-pipe.md"),
+        "{:?}",
+        loaded.warnings
+    );
+}

@@ -37,12 +37,24 @@ fn is_dropped(c: char) -> bool {
 /// Skips the body of an escape or control sequence that starts after `intro`
 /// (ESC already consumed, or a C1 introducer). Unterminated string sequences end at a
 /// newline so one bad byte cannot swallow the rest of a post.
-fn skip_sequence(intro: char, chars: &mut std::iter::Peekable<std::str::Chars<'_>>) {
+///
+/// Returns the introducer of a sequence that an ESC inside this one starts (`ESC ESC [2J`,
+/// `ESC ] 0;x ESC [2J`), as a terminal would read it; the caller loops rather than
+/// recursing, so no input can nest deeply.
+fn skip_sequence(
+    intro: char,
+    chars: &mut std::iter::Peekable<std::str::Chars<'_>>,
+) -> Option<char> {
     match intro {
+        // ESC ESC: the second one starts the sequence again.
+        '\u{1b}' => return chars.next(),
         // CSI: parameters and intermediates, then one final byte.
         '[' | '\u{9b}' => {
             while let Some(&c) = chars.peek() {
                 chars.next();
+                if c == '\u{1b}' {
+                    return chars.next();
+                }
                 if ('\u{40}'..='\u{7e}').contains(&c) || c == '\n' {
                     break;
                 }
@@ -63,8 +75,9 @@ fn skip_sequence(intro: char, chars: &mut std::iter::Peekable<std::str::Chars<'_
                         chars.next();
                         if chars.peek() == Some(&'\\') {
                             chars.next();
+                            break;
                         }
-                        break;
+                        return chars.next();
                     }
                     '\n' => break,
                     _ => {
@@ -84,6 +97,7 @@ fn skip_sequence(intro: char, chars: &mut std::iter::Peekable<std::str::Chars<'_
             }
         }
     }
+    None
 }
 
 fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
@@ -102,13 +116,11 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
                 }
             }
             '\n' | '\t' | '\r' => out.push(' '),
-            '\u{1b}' => {
-                if let Some(intro) = chars.next() {
-                    skip_sequence(intro, &mut chars);
+            '\u{1b}' | '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
+                let mut intro = if c == '\u{1b}' { chars.next() } else { Some(c) };
+                while let Some(i) = intro {
+                    intro = skip_sequence(i, &mut chars);
                 }
-            }
-            '\u{9b}' | '\u{9d}' | '\u{90}' | '\u{98}' | '\u{9e}' | '\u{9f}' => {
-                skip_sequence(c, &mut chars)
             }
             c if c.is_control() || is_dropped(c) => {}
             c => out.push(c),
@@ -143,6 +155,17 @@ mod tests {
         let s = "a\x1b]0;PWNED\x07b\x1b]52;c;SGVsbG8=\x1b\\c\x1b[2Jd\x1b[1;31me\x1b(Bf";
         assert_eq!(clean_text(s), "abcdef");
         assert_eq!(clean_line("\u{9b}31mred\u{9d}8;;http://x\u{9c}!"), "red!");
+    }
+
+    #[test]
+    fn an_escape_inside_a_sequence_starts_the_next_one() {
+        // Terminals read these as CSI 2J, OSC 0 and so on: none of it may stay visible.
+        assert_eq!(clean_text("a\x1b\x1b[2Jb\x1b\x1b\x1b]0;t\x07c"), "abc");
+        assert_eq!(clean_text("a\x1b]0;t\x1b[2Jb\x1b]8;;u\x1b\\c"), "abc");
+        assert_eq!(clean_text("a\x1b[1\x1b[31mb\u{9b}1\x1b]0;t\x07c"), "abc");
+        // Long runs stay flat (no recursion) and end.
+        let long = "\x1b]\x1b[".repeat(100_000) + "0mx";
+        assert_eq!(clean_text(&long), "x");
     }
 
     #[test]

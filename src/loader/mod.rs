@@ -145,6 +145,13 @@ pub fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Warning>) -> String 
     if let Ok(s) = std::str::from_utf8(bytes) {
         return s.to_string();
     }
+    if let Some(text) = decode_mostly_utf8(bytes) {
+        warnings.push(Warning::new(
+            path,
+            "not valid UTF-8 in places; decoded as UTF-8, the stray bytes dropped",
+        ));
+        return text;
+    }
     let mut detector = chardetng::EncodingDetector::new(chardetng::Iso2022JpDetection::Deny);
     detector.feed(bytes, true);
     let encoding = detector.guess(None, chardetng::Utf8Detection::Deny);
@@ -157,6 +164,33 @@ pub fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Warning>) -> String 
     }
     warnings.push(Warning::new(path, "not valid UTF-8; decoded lossily"));
     String::from_utf8_lossy(bytes).into_owned()
+}
+
+/// UTF-8 with a few stray bytes (a C1 control written as one byte, a cut character) is
+/// still UTF-8: read as a legacy encoding, every character around them would be garbled.
+/// A stray byte 0x80..=0x9F becomes its C1 control so the sanitizer removes the whole
+/// sequence it starts (`0x9B 31m` leaves no `31m`); others become U+FFFD.
+fn decode_mostly_utf8(bytes: &[u8]) -> Option<String> {
+    let (mut wide, mut stray) = (0usize, 0usize);
+    for chunk in bytes.utf8_chunks() {
+        wide += chunk.valid().chars().filter(|c| !c.is_ascii()).count();
+        stray += chunk.invalid().len();
+    }
+    // Read as UTF-8, Chinese text in GBK, Big5 or Shift_JIS has 4 to 10 stray bytes for
+    // each character that happens to be valid.
+    if wide <= stray {
+        return None;
+    }
+    let mut out = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        out.push_str(chunk.valid());
+        match chunk.invalid() {
+            [] => {}
+            &[b @ 0x80..=0x9f] => out.push(char::from(b)),
+            _ => out.push(char::REPLACEMENT_CHARACTER),
+        }
+    }
+    Some(out)
 }
 
 /// Reads a file as text: capped in size, then `decode`d.
@@ -313,6 +347,19 @@ mod tests {
         let mut w = Vec::new();
         assert_eq!(decode(b"\xef\xbb\xbfok", Path::new("x.md"), &mut w), "ok");
         assert!(w.is_empty());
+    }
+
+    #[test]
+    fn utf8_with_a_few_stray_bytes_stays_utf8() {
+        let mut bytes = "---\ntitle: 原始C1字节\n---\n正文".as_bytes().to_vec();
+        bytes.extend_from_slice(b"\x9b31m\xe7\xba\xa2\x9b0m \x9d0;PWNED\x07\xff\n");
+        let mut w = Vec::new();
+        let path = Path::new("2021-12-08-c1-raw-bytes.md");
+        let text = decode(&bytes, path, &mut w);
+        let p = parse_post(path, &text, &[], &mut w);
+        assert_eq!(p.title, "原始C1字节");
+        assert_eq!(p.body, "正文红 \u{fffd}\n");
+        assert!(w[0].message.contains("UTF-8"), "{w:?}");
     }
 
     #[test]

@@ -17,6 +17,8 @@ pub struct Found {
     pub rank: u8,
 }
 
+const NOT_A_FILE: &str = "not a regular file (a named pipe, socket or device); skipped";
+
 const EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];
 
 fn is_post_file(p: &Path) -> bool {
@@ -91,6 +93,11 @@ fn walk_dir(root: &Path, found: &mut Vec<Found>, warnings: &mut Vec<Warning>) {
         if site && posts_at.is_none() && !has_post_name(entry.path()) {
             continue; // a page (about.md, index.html), not a post
         }
+        if !entry.file_type().is_file() {
+            // A named pipe would block the reader forever; a device never ends.
+            warnings.push(Warning::new(entry.path(), NOT_A_FILE));
+            continue;
+        }
         found.push(Found {
             path: entry.path().to_path_buf(),
             dir_categories: posts_at
@@ -113,11 +120,12 @@ pub fn find(paths: &[PathBuf], warnings: &mut Vec<Warning>) -> (Vec<Found>, usiz
     for p in paths {
         match std::fs::metadata(p) {
             Ok(m) if m.is_dir() => walk_dir(p, &mut found, warnings),
-            Ok(_) => found.push(Found {
+            Ok(m) if m.is_file() => found.push(Found {
                 path: p.clone(),
                 dir_categories: Vec::new(),
                 rank: 0,
             }),
+            Ok(_) => warnings.push(Warning::new(p, NOT_A_FILE)),
             Err(e) => warnings.push(Warning::new(p, e.to_string())),
         }
     }

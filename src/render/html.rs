@@ -5,6 +5,7 @@
 //! the exception: they are fenced so we can find them, and laid out by html2text again at
 //! the real width when they do not fit.
 
+use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
@@ -13,7 +14,7 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 
 use super::theme::Theme;
-use crate::sanitize::{clean_inline, clean_line};
+use crate::sanitize::{clean_inline, clean_line, clean_text};
 
 /// Prose is laid out at this width, i.e. never wrapped by html2text.
 const UNWRAPPED: usize = 100_000;
@@ -299,7 +300,56 @@ fn fallback(html: &str) -> Vec<Block> {
         .collect()
 }
 
+/// Turns numeric character references to control characters (`&#27;`, `&#x9b;`) into the
+/// characters themselves, then cleans the whole HTML, so an escape sequence written with
+/// entities is removed whole. Left to html2text, the control character alone would vanish
+/// and the rest of its sequence (`]0;x`, `[2J`) would be shown; `&#155;` would become `›`.
+fn without_controls(html: &str) -> Cow<'_, str> {
+    if !html.contains("&#") {
+        return clean_text(html);
+    }
+    let mut out = String::with_capacity(html.len());
+    let mut rest = html;
+    while let Some(at) = rest.find("&#") {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + 2..];
+        let (hex, digits_from) = match after.as_bytes().first() {
+            Some(b'x' | b'X') => (true, 1),
+            _ => (false, 0),
+        };
+        let digits = after[digits_from..]
+            .bytes()
+            .take_while(|b| {
+                if hex {
+                    b.is_ascii_hexdigit()
+                } else {
+                    b.is_ascii_digit()
+                }
+            })
+            .count();
+        let number = &after[digits_from..digits_from + digits];
+        let code = u32::from_str_radix(number, if hex { 16 } else { 10 }).ok();
+        match code.and_then(char::from_u32) {
+            Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {
+                out.push(c);
+                let mut end = digits_from + digits;
+                if after[end..].starts_with(';') {
+                    end += 1;
+                }
+                rest = &after[end..];
+            }
+            _ => {
+                out.push_str("&#");
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    Cow::Owned(clean_text(&out).into_owned())
+}
+
 pub fn parse(html: &str, theme: &Theme) -> Document {
+    let html = &*without_controls(html);
     let Ok((lines, links)) = run_html2text(html, UNWRAPPED) else {
         return Document {
             blocks: fallback(html),
@@ -431,6 +481,20 @@ mod tests {
         let t = text(&doc.blocks[0]);
         assert!(!t.chars().any(char::is_control), "{t:?}");
         assert!(!doc.links[0].chars().any(char::is_control));
+    }
+
+    #[test]
+    fn entity_encoded_escapes_leave_no_junk() {
+        // Raw control characters (as comrak writes decoded entities) and references, in
+        // text, attributes and with or without the semicolon; C1 CSI as `&#155;`.
+        let doc = parse(
+            "<p>a\u{1b}]0;x\u{7}b&#27;]0;y&#7;c&#x1b;[2Jd&#155;31me&#x9B;0mf&#27[1mg&#65;&#x4e2d;</p>\n\
+             <p><a href=\"http://x/&#27;]52;c;SGVsbG8=&#7;\">l&#27;[31m</a></p>",
+            &Theme::default(),
+        );
+        assert_eq!(text(&doc.blocks[0]), "abcdefgA中");
+        assert_eq!(text(&doc.blocks[2]), "l[1]");
+        assert_eq!(doc.links, ["http://x/"]);
     }
 
     #[test]

@@ -86,7 +86,10 @@ fn cjk_table_lines_up_at_every_width() {
         } else {
             // Stacked: `header: value` records between rules.
             assert!(width < 33, "stacked at {width}");
-            assert!(rows.iter().any(|r| r.starts_with("同比: +20.9%")), "{rows:#?}");
+            assert!(
+                rows.iter().any(|r| r.starts_with("同比: +20.9%")),
+                "{rows:#?}"
+            );
         }
         let all = rows.join("\n");
         for cell in ["18.62", "2.31", "31.4%", "+23.5%"] {
@@ -94,10 +97,22 @@ fn cjk_table_lines_up_at_every_width() {
         }
     }
     // Wide enough (without the long row): one row per record, numbers right-aligned.
-    let short: String = CJK_TABLE.lines().take(5).map(|l| format!("{l}\n")).collect();
+    let short: String = CJK_TABLE
+        .lines()
+        .take(5)
+        .map(|l| format!("{l}\n"))
+        .collect();
     let (t, _) = tables(&short, 80);
-    assert!(t[0].iter().any(|r| r.contains("│ 营业收入（亿元）   │")), "{:#?}", t[0]);
-    assert!(t[0].iter().any(|r| r.contains("│        18.62 │")), "{:#?}", t[0]);
+    assert!(
+        t[0].iter().any(|r| r.contains("│ 营业收入（亿元）   │")),
+        "{:#?}",
+        t[0]
+    );
+    assert!(
+        t[0].iter().any(|r| r.contains("│        18.62 │")),
+        "{:#?}",
+        t[0]
+    );
     // Boxed at 33 and 40 too.
     for width in [33, 40] {
         assert!(tables(CJK_TABLE, width).0[0][0].starts_with('┌'));
@@ -140,14 +155,21 @@ And [after](http://d.example/).
     let (t, links) = tables(md, 40);
     assert_eq!(
         links,
-        ["http://a.example/", "http://b.example/", "http://c.example/", "http://d.example/"]
+        [
+            "http://a.example/",
+            "http://b.example/",
+            "http://c.example/",
+            "http://d.example/"
+        ]
     );
     let all = t[0].join("\n");
     assert!(all.contains("主页[2]") && all.contains("文档[3]"), "{all}");
     let theme = Theme::default();
     let doc = html::parse(&markdown::to_html(md), &theme);
     let last = doc.blocks.last().unwrap();
-    let Block::Text { spans, .. } = last else { panic!("{last:?}") };
+    let Block::Text { spans, .. } = last else {
+        panic!("{last:?}")
+    };
     let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
     assert_eq!(text, "And after[4].");
 }

@@ -507,7 +507,9 @@ pub fn parse(html: &str, theme: &Theme) -> Document {
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
         let (plen, _, hang) = split_prefix(&text);
         if let Some(marker) = text[plen..].strip_prefix(TABLE_MARK) {
-            let end = marker.find(MARK_END).map_or(marker.len(), |e| e + MARK_END.len_utf8());
+            let end = marker
+                .find(MARK_END)
+                .map_or(marker.len(), |e| e + MARK_END.len_utf8());
             let meta = marker[..end].trim_end_matches(MARK_END);
             let rest = drop_bytes(spans, plen + TABLE_MARK.len_utf8() + end);
             let rest_text: String = rest.iter().map(|s| s.content.as_ref()).collect();
@@ -677,7 +679,14 @@ mod tests {
         let t: Vec<String> = doc.blocks.iter().map(text).collect();
         assert_eq!(
             t,
-            ["前[1]", "", "表", "名称|说明\n看报|一//二[2]\n内/层", "", "后[3]"],
+            [
+                "前[1]",
+                "",
+                "表",
+                "名称|说明\n看报|一//二[2]\n内/层",
+                "",
+                "后[3]"
+            ],
             "{:?}",
             doc.blocks
         );

@@ -167,7 +167,10 @@ fn columns(grid: &[Vec<Placed<'_>>], n: usize) -> (Vec<usize>, Vec<usize>) {
         for (v, need) in [(&mut min, a), (&mut max, b)] {
             let have: usize = v[cols.clone()].iter().sum::<usize>() + inner;
             if need > have {
-                for (k, e) in spread(need - have, &vec![1; p.span]).into_iter().enumerate() {
+                for (k, e) in spread(need - have, &vec![1; p.span])
+                    .into_iter()
+                    .enumerate()
+                {
                     v[p.col + k] += e;
                 }
             }
@@ -329,7 +332,11 @@ pub fn layout(
     };
     let laid: Vec<Vec<Vec<Line<'static>>>> = grid
         .iter()
-        .map(|r| r.iter().map(|p| cell_rows(p.cell, span_w(p), theme)).collect())
+        .map(|r| {
+            r.iter()
+                .map(|p| cell_rows(p.cell, span_w(p), theme))
+                .collect()
+        })
         .collect();
     let heads = header_rows(rows);
     let ruled = laid

@@ -1,18 +1,20 @@
 //! HTML → logical (unwrapped) styled lines, through html2text's annotated output.
 //!
 //! html2text lays out at a width so large that it never wraps prose: wrapping is ours
-//! (`wrap.rs`), because html2text's breaks ignore Chinese line-breaking rules. Tables are
-//! the exception: they are fenced so we can find them, and laid out by html2text again at
-//! the real width when they do not fit.
+//! (`wrap.rs`), because html2text's breaks ignore Chinese line-breaking rules. Tables too:
+//! each table in the DOM is replaced by marker lines and its cells' content before
+//! html2text renders, and `table.rs` lays the cells out (see [`TABLE_MARK`]).
 
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use html2text::render::{TaggedLine, TextDecorator};
+use html2text::{Element, Handle};
 use ratatui::style::Style;
 use ratatui::text::Span;
 
+use super::table::{Align, Cell};
 use super::theme::Theme;
 use crate::sanitize::{clean_inline, clean_line, clean_text};
 
@@ -123,10 +125,11 @@ pub enum Block {
     },
     /// A code line: never reflowed.
     Pre(Vec<Span<'static>>),
-    /// The n-th table of the document, as html2text laid it out at its natural width.
+    /// A table: rows of cells, each cell its own logical lines (see `table.rs`). `hang`
+    /// goes in front of every row (a quote's bar, a list's indent).
     Table {
-        index: usize,
-        rows: Vec<Vec<Span<'static>>>,
+        rows: Vec<Vec<Cell>>,
+        hang: Vec<Span<'static>>,
     },
     Blank,
 }
@@ -137,8 +140,6 @@ pub struct Document {
     pub blocks: Vec<Block>,
     /// Link targets, numbered from 1 in the order the text numbers them.
     pub links: Vec<String>,
-    /// Kept only when the body has tables, to lay them out again at a narrow width.
-    html_with_tables: Option<String>,
 }
 
 fn style_of(anns: &[Ann], theme: &Theme) -> Style {
@@ -243,38 +244,231 @@ fn classify(spans: Vec<Span<'static>>, theme: &Theme) -> Block {
     Block::Text { spans: out, hang }
 }
 
+/// A marker line's first character; `html.rs` replaces every outer table with marker
+/// lines (`T` start, `C…` a cell, `E` end) followed by the cells' content, so html2text
+/// renders cell contents as ordinary text, in document order (links numbered as everywhere
+/// else), and `parse` puts the cells back together.
+const TABLE_MARK: char = '\u{e001}';
+/// Ends a marker.
+const MARK_END: char = '\u{e002}';
+
+type Config = html2text::config::Config<Decorator>;
+
+fn element_name(h: &Handle) -> Option<&str> {
+    match &h.data {
+        Element { name, .. } => Some(&name.local),
+        _ => None,
+    }
+}
+
+fn attr(h: &Handle, key: &str) -> Option<String> {
+    match &h.data {
+        Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| &*a.name.local == key)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+/// New `<div>`s, one per text, each holding that text. Made by parsing a snippet, since
+/// html2text exposes its DOM nodes but not their constructors. The divs are detached
+/// from the snippet's body before it is dropped (dropping a node empties its
+/// descendants).
+fn fresh_divs(config: &Config, texts: &[String]) -> Vec<Handle> {
+    let html: String = texts.iter().map(|t| format!("<div>{t}</div>")).collect();
+    let Ok(dom) = config.parse_html(html.as_bytes()) else {
+        return Vec::new();
+    };
+    let find = |h: &Handle, name: &str| {
+        h.children
+            .borrow()
+            .iter()
+            .find(|c| element_name(c) == Some(name))
+            .cloned()
+    };
+    let Some(body) = find(&dom.document, "html").and_then(|h| find(&h, "body")) else {
+        return Vec::new();
+    };
+    let divs: Vec<Handle> = std::mem::take(&mut *body.children.borrow_mut());
+    divs.into_iter()
+        .filter(|d| element_name(d) == Some("div"))
+        .collect()
+}
+
+fn cell_align(cell: &Handle) -> char {
+    let style = attr(cell, "style").unwrap_or_default().to_ascii_lowercase();
+    let from_style = style
+        .split(';')
+        .filter_map(|d| d.split_once(':'))
+        .find(|(k, _)| k.trim() == "text-align")
+        .map(|(_, v)| v.trim().to_string());
+    match from_style
+        .or_else(|| attr(cell, "align"))
+        .unwrap_or_default()
+        .trim()
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "right" | "end" => 'r',
+        "center" => 'c',
+        _ => 'l',
+    }
+}
+
+/// A table's replacement: with `marked`, marker divs holding the cells' content (see
+/// [`TABLE_MARK`]); without (a table inside a cell), one plain div per cell.
+fn table_nodes(table: &Handle, config: &Config, marked: bool) -> Vec<Handle> {
+    let mut caption = Vec::new();
+    let mut rows: Vec<Handle> = Vec::new();
+    for child in table.children.borrow().iter() {
+        match element_name(child) {
+            Some("caption") => caption = std::mem::take(&mut *child.children.borrow_mut()),
+            Some("tr") => rows.push(child.clone()),
+            Some("thead" | "tbody" | "tfoot") => rows.extend(
+                child
+                    .children
+                    .borrow()
+                    .iter()
+                    .filter(|r| element_name(r) == Some("tr"))
+                    .cloned(),
+            ),
+            _ => {}
+        }
+    }
+    let mut texts = Vec::new();
+    let mut contents = Vec::new();
+    if !caption.is_empty() {
+        texts.push(String::new());
+        contents.push(rewrite(caption, config, false));
+    }
+    let first_cell = texts.len();
+    for row in &rows {
+        let mut new_row = true;
+        for cell in row.children.borrow().iter() {
+            let header = match element_name(cell) {
+                Some("th") => true,
+                Some("td") => false,
+                _ => continue,
+            };
+            let span = attr(cell, "colspan")
+                .and_then(|c| c.trim().parse::<usize>().ok())
+                .unwrap_or(1)
+                .clamp(1, 64);
+            texts.push(if marked {
+                format!(
+                    "{TABLE_MARK}C{}{}{}{span}{MARK_END}",
+                    if new_row { 'n' } else { 's' },
+                    if header { 'h' } else { 'd' },
+                    cell_align(cell),
+                )
+            } else {
+                String::new()
+            });
+            new_row = false;
+            let kids = std::mem::take(&mut *cell.children.borrow_mut());
+            contents.push(rewrite(kids, config, false));
+        }
+    }
+    if marked && texts.len() > first_cell {
+        texts.insert(first_cell, format!("{TABLE_MARK}T{MARK_END}"));
+        contents.insert(first_cell, Vec::new());
+        texts.push(format!("{TABLE_MARK}E{MARK_END}"));
+        contents.push(Vec::new());
+    }
+    let divs = fresh_divs(config, &texts);
+    if divs.len() != contents.len() {
+        return Vec::new();
+    }
+    for (div, kids) in divs.iter().zip(contents) {
+        div.children.borrow_mut().extend(kids);
+    }
+    divs
+}
+
+/// `nodes` with every table replaced by [`table_nodes`], recursively; tables inside a
+/// replaced table's cells are flattened (`marked` false).
+fn rewrite(nodes: Vec<Handle>, config: &Config, marked: bool) -> Vec<Handle> {
+    let mut out = Vec::with_capacity(nodes.len());
+    for node in nodes {
+        if element_name(&node) == Some("table") {
+            out.extend(table_nodes(&node, config, marked));
+        } else {
+            let kids = std::mem::take(&mut *node.children.borrow_mut());
+            let kids = rewrite(kids, config, marked);
+            *node.children.borrow_mut() = kids;
+            out.push(node);
+        }
+    }
+    out
+}
+
 fn run_html2text(html: &str, width: usize) -> Result<(Lines, Vec<String>), html2text::Error> {
     let deco = Decorator::default();
     let links = deco.links.clone();
-    let lines = html2text::config::with_decorator(deco)
+    let config = html2text::config::with_decorator(deco)
         .link_footnotes(true)
-        .fence_tables()
-        .allow_width_overflow()
-        .lines_from_read(html.as_bytes(), width)?;
+        .allow_width_overflow();
+    let dom = config.parse_html(html.as_bytes())?;
+    if html.contains("<table") || html.contains("<TABLE") || html.contains("<Table") {
+        let kids = std::mem::take(&mut *dom.document.children.borrow_mut());
+        let kids = rewrite(kids, &config, true);
+        *dom.document.children.borrow_mut() = kids;
+    }
+    let tree = config.dom_to_render_tree(&dom)?;
+    let lines = config.render_to_lines(tree, width)?;
     let links = links.borrow().iter().map(|u| clean_line(u)).collect();
     Ok((lines, links))
 }
 
-fn is_fence(line: &TaggedLine<Vec<Ann>>) -> bool {
-    let mut strings = line.tagged_strings();
-    matches!((strings.next(), strings.next()), (Some(ts), None) if ts.s == "```" && !ts.tag.contains(&Ann::Pre))
-}
-
-/// The tables of `lines`, in order, each as its rows.
-fn tables(lines: &[TaggedLine<Vec<Ann>>], theme: &Theme) -> Vec<Vec<Vec<Span<'static>>>> {
-    let mut out = Vec::new();
-    let mut current: Option<Vec<Vec<Span<'static>>>> = None;
-    for line in lines {
-        if is_fence(line) {
-            match current.take() {
-                Some(t) => out.push(t),
-                None => current = Some(Vec::new()),
-            }
-        } else if let Some(t) = current.as_mut() {
-            t.push(line_spans(line, theme).0);
+/// Drops the first `n` bytes of the spans' text.
+fn drop_bytes(spans: Vec<Span<'static>>, n: usize) -> Vec<Span<'static>> {
+    let mut pos = 0;
+    let mut out = Vec::with_capacity(spans.len());
+    for s in spans {
+        let len = s.content.len();
+        let from = n.saturating_sub(pos).min(len);
+        pos += len;
+        if from == 0 {
+            out.push(s);
+        } else if from < len {
+            out.push(Span::styled(s.content[from..].to_string(), s.style));
         }
     }
     out
+}
+
+/// A table being put back together from marker lines.
+struct TableBuild {
+    /// The raw leading decoration of the start marker line (`> ` in a quote), stripped
+    /// from the table's lines.
+    prefix: String,
+    hang: Vec<Span<'static>>,
+    rows: Vec<Vec<Cell>>,
+}
+
+impl TableBuild {
+    fn cell(&mut self) -> Option<&mut Cell> {
+        self.rows.last_mut().and_then(|r| r.last_mut())
+    }
+
+    fn push_line(&mut self, spans: Vec<Span<'static>>, theme: &Theme) {
+        let Some(cell) = self.cell() else { return };
+        let block = classify(spans, theme);
+        if block == Block::Blank && matches!(cell.lines.last(), None | Some(Block::Blank)) {
+            return;
+        }
+        cell.lines.push(block);
+    }
+
+    fn finish_cell(&mut self) {
+        if let Some(cell) = self.cell() {
+            while cell.lines.last() == Some(&Block::Blank) {
+                cell.lines.pop();
+            }
+        }
+    }
 }
 
 /// Tag-stripping stand-in for the rare document html2text refuses.
@@ -357,25 +551,79 @@ pub fn parse(html: &str, theme: &Theme) -> Document {
         };
     };
     let mut blocks = Vec::with_capacity(lines.len());
-    let mut table: Option<Vec<Vec<Span<'static>>>> = None;
-    let mut table_count = 0;
+    let mut table: Option<TableBuild> = None;
     for line in &lines {
-        if is_fence(line) {
-            match table.take() {
-                Some(rows) => {
-                    blocks.push(Block::Table {
-                        index: table_count,
-                        rows,
+        let (spans, pre) = line_spans(line, theme);
+        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        let (plen, _, hang) = split_prefix(&text);
+        if let Some(marker) = text[plen..].strip_prefix(TABLE_MARK) {
+            let end = marker
+                .find(MARK_END)
+                .map_or(marker.len(), |e| e + MARK_END.len_utf8());
+            let meta = marker[..end].trim_end_matches(MARK_END);
+            let rest = drop_bytes(spans, plen + TABLE_MARK.len_utf8() + end);
+            let rest_text: String = rest.iter().map(|s| s.content.as_ref()).collect();
+            let rest = drop_bytes(rest, rest_text.len() - rest_text.trim_start().len());
+            let mut kind = meta.chars();
+            match kind.next() {
+                Some('T') => {
+                    table = Some(TableBuild {
+                        prefix: text[..plen].to_string(),
+                        hang: if hang.is_empty() {
+                            Vec::new()
+                        } else {
+                            vec![Span::styled(hang, theme.quote)]
+                        },
+                        rows: Vec::new(),
                     });
-                    table_count += 1;
                 }
-                None => table = Some(Vec::new()),
+                Some('C') => {
+                    if let Some(t) = table.as_mut() {
+                        t.finish_cell();
+                        let new_row = kind.next() == Some('n');
+                        let header = kind.next() == Some('h');
+                        let align = match kind.next() {
+                            Some('r') => Align::Right,
+                            Some('c') => Align::Center,
+                            _ => Align::Left,
+                        };
+                        let colspan = kind.as_str().parse().unwrap_or(1);
+                        if new_row || t.rows.is_empty() {
+                            t.rows.push(Vec::new());
+                        }
+                        if let Some(row) = t.rows.last_mut() {
+                            row.push(Cell {
+                                lines: Vec::new(),
+                                header,
+                                colspan,
+                                align,
+                            });
+                        }
+                        if !rest.is_empty() {
+                            t.push_line(rest, theme);
+                        }
+                    }
+                }
+                Some('E') => {
+                    if let Some(mut t) = table.take() {
+                        t.finish_cell();
+                        blocks.push(Block::Table {
+                            rows: t.rows,
+                            hang: t.hang,
+                        });
+                    }
+                }
+                _ => {}
             }
             continue;
         }
-        let (spans, pre) = line_spans(line, theme);
-        if let Some(rows) = table.as_mut() {
-            rows.push(spans);
+        if let Some(t) = table.as_mut() {
+            let strip = if text.starts_with(t.prefix.as_str()) {
+                t.prefix.len()
+            } else {
+                0
+            };
+            t.push_line(drop_bytes(spans, strip), theme);
             continue;
         }
         let block = if pre {
@@ -392,25 +640,7 @@ pub fn parse(html: &str, theme: &Theme) -> Document {
     while blocks.last() == Some(&Block::Blank) {
         blocks.pop();
     }
-    Document {
-        blocks,
-        links,
-        html_with_tables: (table_count > 0).then(|| html.to_string()),
-    }
-}
-
-impl Document {
-    /// The document's tables laid out by html2text to fit `width`, or `None` if it cannot.
-    pub fn tables_at(&self, width: usize, theme: &Theme) -> Option<Vec<Vec<Vec<Span<'static>>>>> {
-        let html = self.html_with_tables.as_ref()?;
-        let deco = Decorator::default();
-        let lines = html2text::config::with_decorator(deco)
-            .link_footnotes(true)
-            .fence_tables()
-            .lines_from_read(html.as_bytes(), width)
-            .ok()?;
-        Some(tables(&lines, theme))
-    }
+    Document { blocks, links }
 }
 
 #[cfg(test)]
@@ -424,7 +654,12 @@ mod tests {
             }
             Block::Table { rows, .. } => rows
                 .iter()
-                .map(|r| r.iter().map(|s| s.content.as_ref()).collect::<String>())
+                .map(|r| {
+                    r.iter()
+                        .map(|c| c.lines.iter().map(text).collect::<Vec<_>>().join("/"))
+                        .collect::<Vec<_>>()
+                        .join("|")
+                })
                 .collect::<Vec<_>>()
                 .join("\n"),
             Block::Blank => String::new(),
@@ -498,24 +733,47 @@ mod tests {
     }
 
     #[test]
-    fn tables_are_found_and_can_be_laid_out_narrower() {
-        let html = "<table><tr><th>名称</th><th>说明</th></tr><tr><td>看报</td><td>一个在终端里读新闻的程序，支持中文排版</td></tr></table>";
+    fn tables_come_back_as_cells_with_their_links_numbered_in_order() {
+        let html = "<p><a href=\"http://a/\">前</a></p>\
+            <table><caption>表</caption><thead><tr><th>名称</th><th align=\"right\">说明</th></tr></thead>\
+            <tbody><tr><td>看报</td><td style=\"text-align: center\"><p>一</p><p><a href=\"http://b/\">二</a></p></td></tr>\
+            <tr><td colspan=\"2\"><table><tr><td>内</td><td>层</td></tr></table></td></tr></tbody></table>\
+            <p><a href=\"http://c/\">后</a></p>";
         let doc = parse(html, &Theme::default());
-        let Block::Table { rows, .. } = &doc.blocks[0] else {
+        let t: Vec<String> = doc.blocks.iter().map(text).collect();
+        assert_eq!(
+            t,
+            [
+                "前[1]",
+                "",
+                "表",
+                "名称|说明\n看报|一//二[2]\n内/层",
+                "",
+                "后[3]"
+            ],
+            "{:?}",
+            doc.blocks
+        );
+        assert_eq!(doc.links, ["http://a/", "http://b/", "http://c/"]);
+        let Block::Table { rows, .. } = &doc.blocks[3] else {
+            panic!()
+        };
+        assert!(rows[0][0].header && !rows[1][0].header);
+        assert_eq!(rows[0][1].align, Align::Right);
+        assert_eq!(rows[1][1].align, Align::Center);
+        assert_eq!(rows[2][0].colspan, 2);
+    }
+
+    #[test]
+    fn a_table_in_a_quote_keeps_the_bar() {
+        let doc = parse(
+            "<blockquote><table><tr><td>甲</td></tr></table></blockquote>",
+            &Theme::default(),
+        );
+        let Block::Table { rows, hang } = &doc.blocks[0] else {
             panic!("{:?}", doc.blocks)
         };
-        assert!(
-            rows.iter()
-                .any(|r| r.iter().any(|s| s.content.contains("看报")))
-        );
-        let narrow = doc.tables_at(20, &Theme::default()).unwrap();
-        assert_eq!(narrow.len(), 1);
-        for row in &narrow[0] {
-            let w: usize = row
-                .iter()
-                .map(|s| super::super::width::str_width(&s.content))
-                .sum();
-            assert!(w <= 20, "{row:?}");
-        }
+        assert_eq!(hang[0].content, "│ ");
+        assert_eq!(text(&rows[0][0].lines[0]), "甲");
     }
 }

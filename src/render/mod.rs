@@ -2,10 +2,12 @@
 //! cache keyed by (post, width): drawing a frame never renders.
 //!
 //! Markdown (`markdown`) → HTML → html2text's annotated lines (`html`) → our CJK-aware
-//! wrapper (`wrap`), measured per grapheme cluster (`width`).
+//! wrapper (`wrap`), measured per grapheme cluster (`width`); tables are laid out by
+//! `table`, their cells wrapped by the same wrapper.
 
 pub mod html;
 pub mod markdown;
+pub mod table;
 pub mod theme;
 pub mod width;
 pub mod wrap;
@@ -71,7 +73,6 @@ fn layout_code(
 
 /// Lays out a document's blocks at `width`.
 fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'static>>) {
-    let mut narrow_tables = None;
     let blocks = &doc.blocks;
     let mut i = 0;
     while i < blocks.len() {
@@ -92,24 +93,7 @@ fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'stati
                 continue;
             }
             Block::Blank => out.push(Line::default()),
-            Block::Table { index, rows } => {
-                let row_width = |r: &Vec<Span<'static>>| {
-                    r.iter()
-                        .map(|s| width::str_width(&s.content))
-                        .sum::<usize>()
-                };
-                let rows = if rows.iter().all(|r| row_width(r) <= width) {
-                    rows
-                } else {
-                    // Too wide: let html2text fit the table (wrapping cells) at this width.
-                    let tables = narrow_tables.get_or_insert_with(|| doc.tables_at(width, theme));
-                    tables.as_ref().and_then(|t| t.get(*index)).unwrap_or(rows)
-                };
-                for row in rows {
-                    // Still too wide (a table html2text could not fit): cut, never overflow.
-                    out.extend(wrap::split_hard(row, width));
-                }
-            }
+            Block::Table { rows, hang } => table::layout(rows, hang, width, theme, out),
         }
         i += 1;
     }

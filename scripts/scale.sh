@@ -26,9 +26,15 @@ cargo build --release --quiet --bin kanbao --example gen_corpus
 BIN=$(realpath "$TARGET/release/kanbao")
 GEN=$(realpath "$TARGET/release/examples/gen_corpus")
 
+TMUX_CMD=() OWN_DIR=""
+cleanup() {
+  if [ ${#TMUX_CMD[@]} -gt 0 ]; then "${TMUX_CMD[@]}" kill-server 2>/dev/null || true; fi
+  if [ -n "$OWN_DIR" ]; then rm -rf "$OWN_DIR"; fi
+}
+trap cleanup EXIT
 if [ -z "$DIR" ]; then
   DIR=$(mktemp -d "${TMPDIR:-/tmp}/kanbao-scale.XXXXXX")
-  trap 'rm -rf "$DIR"' EXIT
+  OWN_DIR=$DIR
 fi
 MARK="$DIR/.scale-corpus"
 if [ -f "$MARK" ] && [ "$(cat "$MARK")" = "$N $SEED" ]; then
@@ -97,15 +103,18 @@ T_FIRST="" T_DONE=""
 if command -v tmux >/dev/null; then
   echo "== time to first screen (tmux 120x40, $RUNS runs)" >&2
   firsts=() dones=()
+  # A server of our own (its own socket), kept up by a holder session between runs.
+  TMUX_CMD=(tmux -L "kanbao-scale-$$" -f /dev/null)
+  "${TMUX_CMD[@]}" new-session -d -s hold -x 120 -y 40 "sleep 100000"
   for r in $(seq "$RUNS"); do
-    S="kanbao-scale-$$-$r"
-    tmux new-session -d -s "$S" -x 120 -y 40 "bash --norc --noprofile"
+    S="run$r"
+    "${TMUX_CMD[@]}" new-session -d -s "$S" -x 120 -y 40 "bash --norc --noprofile"
     sleep 0.3
     t0=$(date +%s.%N)
-    tmux send-keys -t "$S" "exec '$BIN' '$DIR'" Enter
+    "${TMUX_CMD[@]}" send-keys -t "$S" "exec '$BIN' '$DIR'" Enter
     first="" done_=""
     for _ in $(seq 3000); do
-      screen=$(tmux capture-pane -p -t "$S" 2>/dev/null || true)
+      screen=$("${TMUX_CMD[@]}" capture-pane -p -t "$S" 2>/dev/null || true)
       now=$(date +%s.%N)
       # A post row in the middle pane: `│MM-DD title` or `│MM-DD HH:MM title`.
       if [ -z "$first" ] && grep -qE '│[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})? [^ ]' <<<"$screen"; then
@@ -118,13 +127,14 @@ if command -v tmux >/dev/null; then
       fi
       sleep 0.002
     done
-    tmux send-keys -t "$S" q
+    "${TMUX_CMD[@]}" send-keys -t "$S" q
     sleep 0.2
-    tmux kill-session -t "$S" 2>/dev/null || true
+    "${TMUX_CMD[@]}" kill-session -t "$S" 2>/dev/null || true
     [ -n "$first" ] && firsts+=("$first")
     [ -n "$done_" ] && dones+=("$done_")
     echo "   run $r: first post row ${first:-?} s, loading done ${done_:-?} s" >&2
   done
+  "${TMUX_CMD[@]}" kill-server 2>/dev/null || true
   [ ${#firsts[@]} -gt 0 ] && T_FIRST=$(printf '%s\n' "${firsts[@]}" | median)
   [ ${#dones[@]} -gt 0 ] && T_DONE=$(printf '%s\n' "${dones[@]}" | median)
 else

@@ -1,0 +1,43 @@
+//! Render: an article laid out at width 80 (Markdown → HTML → text → CJK wrapping), for a
+//! ~5 KB and a ~1 MB post, against its first stages alone (`markdown::to_html`, and
+//! html2text on the resulting HTML).
+
+#[path = "common/gen.rs"]
+mod corpus;
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use kanbao::render::{self, markdown, theme::Theme};
+
+const WIDTH: usize = 80;
+
+fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
+    let site = corpus::Site::new(1000, 7);
+    let p = site.post_of_size(500, bytes);
+    let post = kanbao::loader::parse_post(Path::new(&p.name), &p.text, &[], &mut Vec::new());
+    let theme = Theme::default();
+    let html = markdown::to_html(&post.body);
+    let mut g = c.benchmark_group(format!("render_{label}"));
+    g.sample_size(samples);
+    g.throughput(Throughput::Bytes(post.body.len() as u64));
+    g.bench_function("baseline_markdown_to_html", |b| {
+        b.iter(|| black_box(markdown::to_html(black_box(&post.body))))
+    });
+    g.bench_function("baseline_html2text", |b| {
+        b.iter(|| black_box(html2text::from_read(black_box(html.as_bytes()), WIDTH)))
+    });
+    g.bench_function("kanbao_render_w80", |b| {
+        b.iter(|| black_box(render::render(black_box(&post), None, WIDTH, &theme)))
+    });
+    g.finish();
+}
+
+fn render(c: &mut Criterion) {
+    render_group(c, "5KB", 5 * 1024, 100);
+    render_group(c, "1MB", 1 << 20, 10);
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);

@@ -1,6 +1,7 @@
 //! All posts in memory, newest first, with category and tag indexes. Knows nothing about
 //! terminals.
 
+use std::cmp::Ordering;
 use std::collections::HashMap;
 
 use crate::post::Post;
@@ -24,7 +25,45 @@ pub struct Group {
     /// name for a pinyin slug), else the slug.
     pub name: String,
     pub posts: Vec<PostIx>,
+    /// How many of `posts` are already in order (the rest were just added).
+    sorted: usize,
+    /// Tags all posts share (kept as posts are added; `None` until the first post or
+    /// after a removal, when it is counted again).
+    common: Option<Vec<String>>,
     dirty: bool,
+}
+
+/// Sorts `v` whose first `sorted` items are in order already: sorts the rest and merges,
+/// so a batch of new posts costs O(batch log batch + n), not a full sort; when the batch
+/// is older than everything before it (the loader goes newest first) there is no merge.
+fn merge_tail(v: &mut Vec<PostIx>, sorted: usize, cmp: impl Fn(&PostIx, &PostIx) -> Ordering) {
+    if sorted == 0 {
+        v.sort_by(&cmp);
+        return;
+    }
+    if sorted >= v.len() {
+        return;
+    }
+    v[sorted..].sort_by(&cmp);
+    if cmp(&v[sorted - 1], &v[sorted]) != Ordering::Greater {
+        return;
+    }
+    let tail = v.split_off(sorted);
+    let head = std::mem::take(v);
+    let mut out = Vec::with_capacity(head.len() + tail.len());
+    let (mut i, mut j) = (0, 0);
+    while i < head.len() && j < tail.len() {
+        if cmp(&tail[j], &head[i]) == Ordering::Less {
+            out.push(tail[j]);
+            j += 1;
+        } else {
+            out.push(head[i]);
+            i += 1;
+        }
+    }
+    out.extend_from_slice(&head[i..]);
+    out.extend_from_slice(&tail[j..]);
+    *v = out;
 }
 
 fn is_slug(key: &str) -> bool {
@@ -40,7 +79,7 @@ struct Groups {
 }
 
 impl Groups {
-    fn add(&mut self, key: &str, ix: PostIx) {
+    fn add(&mut self, key: &str, ix: PostIx, tags: &[String]) {
         let gi = match self.by_key.get(key) {
             Some(&gi) => gi,
             None => {
@@ -48,6 +87,8 @@ impl Groups {
                     key: key.to_string(),
                     name: key.to_string(),
                     posts: Vec::new(),
+                    sorted: 0,
+                    common: None,
                     dirty: false,
                 });
                 self.by_key.insert(key.to_string(), self.list.len() - 1);
@@ -55,6 +96,11 @@ impl Groups {
             }
         };
         let g = &mut self.list[gi];
+        if g.posts.is_empty() {
+            g.common = Some(tags.to_vec());
+        } else if let Some(common) = &mut g.common {
+            common.retain(|t| tags.contains(t));
+        }
         g.posts.push(ix);
         g.dirty = true;
     }
@@ -63,6 +109,8 @@ impl Groups {
         if let Some(&gi) = self.by_key.get(key) {
             let g = &mut self.list[gi];
             g.posts.retain(|&p| p != ix);
+            g.sorted = 0;
+            g.common = None;
             g.dirty = true;
         }
     }
@@ -71,23 +119,27 @@ impl Groups {
     /// posts, for categories; `None` keeps the key as the name), and orders the list.
     fn finish(&mut self, posts: &[Post], tag_count: Option<&dyn Fn(&str) -> usize>) {
         for g in self.list.iter_mut().filter(|g| g.dirty) {
-            g.posts.sort_by(|&a, &b| {
+            merge_tail(&mut g.posts, g.sorted, |&a, &b| {
                 posts[a as usize]
                     .sort_key()
                     .cmp(&posts[b as usize].sort_key())
             });
+            g.sorted = g.posts.len();
             g.dirty = false;
-            // Of the tags all its posts share, the one used least elsewhere names the
-            // category best: a post in `[news, gonggao]` tagged `[新闻, 公告]` names
-            // `gonggao` 公告, not 新闻.
-            let shared = tag_count.and_then(|count| {
-                let (first, rest) = g.posts.split_first()?;
-                let mut common: Vec<&String> = posts[*first as usize].tags.iter().collect();
+            if g.common.is_none()
+                && let Some((first, rest)) = g.posts.split_first()
+            {
+                let mut common = posts[*first as usize].tags.clone();
                 for &p in rest {
                     common.retain(|t| posts[p as usize].tags.contains(t));
                 }
-                common.into_iter().min_by_key(|t| count(t.as_str()))
-            });
+                g.common = Some(common);
+            }
+            // Of the tags all its posts share, the one used least elsewhere names the
+            // category best: a post in `[news, gonggao]` tagged `[新闻, 公告]` names
+            // `gonggao` 公告, not 新闻.
+            let shared = tag_count
+                .and_then(|count| g.common.as_ref()?.iter().min_by_key(|t| count(t.as_str())));
             g.name = match shared {
                 // Only a machine-made slug (Latin letters, digits, punctuation such as `·`)
                 // is replaced; a category already named in a script like Chinese keeps it.
@@ -114,6 +166,8 @@ impl Groups {
 pub struct Store {
     posts: Vec<Post>,
     all: Vec<PostIx>,
+    /// How many of `all` are in order already.
+    all_sorted: usize,
     by_id: HashMap<String, PostIx>,
     categories: Groups,
     tags: Groups,
@@ -146,10 +200,10 @@ impl Store {
 
     fn index(&mut self, ix: PostIx, post: &Post) {
         for c in &post.categories {
-            self.categories.add(c, ix);
+            self.categories.add(c, ix, &post.tags);
         }
         for t in &post.tags {
-            self.tags.add(t, ix);
+            self.tags.add(t, ix, &[]);
         }
     }
 
@@ -168,6 +222,8 @@ impl Store {
         self.unindex(ix);
         self.index(ix, &post);
         self.posts[ix as usize] = post;
+        // Its date may have changed.
+        self.all_sorted = 0;
     }
 
     /// Drops a post whose file is gone; its index is not reused. Call `reindex` after.
@@ -177,16 +233,19 @@ impl Store {
         let post = &mut self.posts[ix as usize];
         self.by_id.remove(&post.id);
         post.body = String::new();
+        // `retain` kept the order.
+        self.all_sorted = self.all_sorted.min(self.all.len());
     }
 
     /// Restores the order and the indexes after `replace` or `remove`.
     pub fn reindex(&mut self) {
         let posts = &self.posts;
-        self.all.sort_by(|&a, &b| {
+        merge_tail(&mut self.all, self.all_sorted, |&a, &b| {
             posts[a as usize]
                 .sort_key()
                 .cmp(&posts[b as usize].sort_key())
         });
+        self.all_sorted = self.all.len();
         self.tags.finish(posts, None);
         let tags = &self.tags;
         let tag_count = |t: &str| tags.by_key.get(t).map_or(0, |&i| tags.list[i].posts.len());
@@ -408,6 +467,19 @@ mod tests {
             "x is empty and hidden"
         );
         assert!(s.search("b").is_empty());
+    }
+
+    #[test]
+    fn merge_tail_matches_a_full_sort() {
+        use proptest::prelude::*;
+        proptest!(|(mut v in proptest::collection::vec(0u32..50, 0..60), cut in 0usize..60)| {
+            let cut = cut.min(v.len());
+            v[..cut].sort();
+            let mut want = v.clone();
+            want.sort();
+            merge_tail(&mut v, cut, |a, b| a.cmp(b));
+            prop_assert_eq!(v, want);
+        });
     }
 
     #[test]

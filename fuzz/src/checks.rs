@@ -61,7 +61,7 @@ fn assert_rows_fit(what: &str, rows: &[Line<'_>], width: usize) {
 pub fn front_matter(data: &[u8]) {
     let path = Path::new("fuzz/2021-01-01-input.md");
     let mut warnings = Vec::new();
-    let decoded = loader::decode(data, path, &mut warnings);
+    let decoded = loader::decode(data.to_vec(), path, &mut warnings);
     let post = loader::parse_post(path, &decoded, &["目录".to_string()], &mut warnings);
     assert_post_clean(&post);
     assert_eq!(post.categories.first().map(String::as_str), Some("目录"));

@@ -69,6 +69,37 @@ pub fn parse_post(
     dir_categories: &[String],
     warnings: &mut Vec<Warning>,
 ) -> Post {
+    let (mut post, body_at) = parse_head(path, text, dir_categories, warnings);
+    post.body = clean_text(&text[body_at..]).into_owned();
+    post
+}
+
+/// As `parse_post`, keeping the file's own buffer as the body when it needs no cleaning
+/// (the common case), so loading copies each body once, not twice.
+pub fn parse_post_owned(
+    path: &Path,
+    mut text: String,
+    dir_categories: &[String],
+    warnings: &mut Vec<Warning>,
+) -> Post {
+    let (mut post, body_at) = parse_head(path, &text, dir_categories, warnings);
+    let cleaned = clean_text(&text[body_at..]);
+    post.body = if let std::borrow::Cow::Owned(body) = cleaned {
+        body
+    } else {
+        text.drain(..body_at);
+        text
+    };
+    post
+}
+
+/// Everything but the body, and where the body starts in `text`.
+fn parse_head(
+    path: &Path,
+    text: &str,
+    dir_categories: &[String],
+    warnings: &mut Vec<Warning>,
+) -> (Post, usize) {
     let id = walk::id_of(path);
     let split = front_matter::split(text);
     if let Some(problem) = split.problem {
@@ -111,15 +142,17 @@ pub fn parse_post(
             tags.push(t);
         }
     }
-    Post {
+    let post = Post {
         id,
         path: path.to_path_buf(),
         title,
         date,
         categories,
         tags,
-        body: clean_text(split.body).into_owned(),
-    }
+        body: String::new(),
+    };
+    // The body is always the end of the file.
+    (post, text.len() - split.body.len())
 }
 
 /// `2022-01-05-some-title` → `some-title`: a readable stand-in for a missing title.
@@ -140,11 +173,16 @@ fn title_from_id(id: &str) -> String {
 /// Bytes → text. UTF-8 (BOM stripped) as is; anything else is detected with chardetng
 /// (Firefox's detector: GBK/GB18030, Big5, Shift_JIS, …) and decoded with encoding_rs;
 /// failing that, lossy UTF-8. Every non-UTF-8 decision is reported.
-pub fn decode(bytes: &[u8], path: &Path, warnings: &mut Vec<Warning>) -> String {
-    let bytes = bytes.strip_prefix(b"\xef\xbb\xbf").unwrap_or(bytes);
-    if let Ok(s) = std::str::from_utf8(bytes) {
-        return s.to_string();
+pub fn decode(mut bytes: Vec<u8>, path: &Path, warnings: &mut Vec<Warning>) -> String {
+    if bytes.starts_with(b"\xef\xbb\xbf") {
+        bytes.drain(..3);
     }
+    // Valid UTF-8 (nearly every file) becomes the String without a copy.
+    let bytes = match String::from_utf8(bytes) {
+        Ok(s) => return s,
+        Err(e) => e.into_bytes(),
+    };
+    let bytes = bytes.as_slice();
     if let Some(text) = decode_mostly_utf8(bytes) {
         warnings.push(Warning::new(
             path,
@@ -196,7 +234,8 @@ fn decode_mostly_utf8(bytes: &[u8]) -> Option<String> {
 /// Reads a file as text: capped in size, then `decode`d.
 pub fn read_text(path: &Path, warnings: &mut Vec<Warning>) -> std::io::Result<String> {
     let file = std::fs::File::open(path)?;
-    let mut bytes = Vec::new();
+    let size = file.metadata().map_or(0, |m| m.len() as usize);
+    let mut bytes = Vec::with_capacity(size.min(MAX_FILE_BYTES) + 1);
     file.take(MAX_FILE_BYTES as u64 + 1)
         .read_to_end(&mut bytes)?;
     if bytes.len() > MAX_FILE_BYTES {
@@ -212,7 +251,7 @@ pub fn read_text(path: &Path, warnings: &mut Vec<Warning>) -> std::io::Result<St
     if memchr::memchr(0, &bytes).is_some() {
         warnings.push(Warning::new(path, "contains NUL bytes (binary file?)"));
     }
-    Ok(decode(&bytes, path, warnings))
+    Ok(decode(bytes, path, warnings))
 }
 
 /// Loads everything from `source`, calling `sink` with each batch as it is ready.
@@ -267,7 +306,7 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
             .map(|f| {
                 let mut w = Vec::new();
                 let post = match read_text(&f.path, &mut w) {
-                    Ok(text) => Some(parse_post(&f.path, &text, &f.dir_categories, &mut w)),
+                    Ok(text) => Some(parse_post_owned(&f.path, text, &f.dir_categories, &mut w)),
                     Err(e) => {
                         w.push(Warning::new(&f.path, format!("cannot read: {e}")));
                         None
@@ -331,11 +370,32 @@ mod tests {
     use super::*;
 
     #[test]
+    fn owned_and_borrowed_parsing_agree() {
+        for text in [
+            "---\ntitle: a\n---\n正文\n",
+            "---\ntitle: a\n---\n正文\x1b[2J有转义\r\n",
+            "no front matter at all",
+            "\n\n---\ntitle: \"b\"c\"\n正文",
+        ] {
+            let path = Path::new("2022-01-05-x.md");
+            let (mut w1, mut w2) = (Vec::new(), Vec::new());
+            let a = parse_post(path, text, &[], &mut w1);
+            let b = parse_post_owned(path, text.to_string(), &[], &mut w2);
+            assert_eq!(
+                (a.title, a.body, a.date),
+                (b.title, b.body, b.date),
+                "{text:?}"
+            );
+            assert_eq!(w1, w2);
+        }
+    }
+
+    #[test]
     fn gbk_is_detected_and_other_bytes_decode_lossily() {
         let (gbk, _, _) = encoding_rs::GBK
             .encode("---\ntitle: 中文标题\n---\n这是一段用国标码保存的正文，读起来应当正常。");
         let mut w = Vec::new();
-        let text = decode(&gbk, Path::new("x.md"), &mut w);
+        let text = decode(gbk.into_owned(), Path::new("x.md"), &mut w);
         assert!(
             text.contains("中文标题") && text.contains("国标码"),
             "{text}"
@@ -345,7 +405,10 @@ mod tests {
             "{w:?}"
         );
         let mut w = Vec::new();
-        assert_eq!(decode(b"\xef\xbb\xbfok", Path::new("x.md"), &mut w), "ok");
+        assert_eq!(
+            decode(b"\xef\xbb\xbfok".to_vec(), Path::new("x.md"), &mut w),
+            "ok"
+        );
         assert!(w.is_empty());
     }
 
@@ -355,7 +418,7 @@ mod tests {
         bytes.extend_from_slice(b"\x9b31m\xe7\xba\xa2\x9b0m \x9d0;PWNED\x07\xff\n");
         let mut w = Vec::new();
         let path = Path::new("2021-12-08-c1-raw-bytes.md");
-        let text = decode(&bytes, path, &mut w);
+        let text = decode(bytes.clone(), path, &mut w);
         let p = parse_post(path, &text, &[], &mut w);
         assert_eq!(p.title, "原始C1字节");
         assert_eq!(p.body, "正文红 \u{fffd}\n");

@@ -398,8 +398,14 @@ impl Model {
             }
         }
         self.listing = listing;
+        // Usually the post is still where it was (posts load oldest last): look there first.
+        let at = self.posts.selected;
         let selected = keep
-            .and_then(|ix| self.listing.iter().position(|&x| x == ix))
+            .and_then(|ix| {
+                (self.listing.get(at) == Some(&ix))
+                    .then_some(at)
+                    .or_else(|| self.listing.iter().position(|&x| x == ix))
+            })
             .unwrap_or(0);
         let a = self.areas();
         let len = self.listing.len();

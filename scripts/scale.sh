@@ -117,11 +117,11 @@ if command -v tmux >/dev/null; then
       screen=$("${TMUX_CMD[@]}" capture-pane -p -t "$S" 2>/dev/null || true)
       now=$(date +%s.%N)
       # A post row in the middle pane: `│MM-DD title` or `│MM-DD HH:MM title`.
-      if [ -z "$first" ] && grep -qE '│[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})? [^ ]' <<<"$screen"; then
+      if [ -z "$first" ] && grep -qE '│[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})? [ ★]?[^ ]' <<<"$screen"; then
         first=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.3f", b - a }')
       fi
       # The status line changes from `Loading… N posts` to `N posts · M categories`.
-      if [ -n "$first" ] && grep -qE '^ [0-9]+ posts · [0-9]+ categories' <<<"$screen"; then
+      if [ -n "$first" ] && grep -qE '^ [0-9]+ posts · [0-9]+ unread' <<<"$screen"; then
         done_=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.3f", b - a }')
         break
       fi

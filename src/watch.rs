@@ -70,27 +70,41 @@ fn diff(old: &Snapshot, found: &[walk::Found], new: &Snapshot) -> Change {
     change
 }
 
-/// Starts watching; changes arrive on the returned channel. `None` when nothing can be
-/// watched (the reader then simply does not live-reload).
-pub fn spawn(paths: Vec<PathBuf>) -> Option<Receiver<Change>> {
-    let (events_tx, events) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
-        if ev.is_ok() {
-            let _ = events_tx.send(());
-        }
-    })
-    .ok()?;
-    let watched = paths
-        .iter()
-        .filter(|p| watcher.watch(p, RecursiveMode::Recursive).is_ok())
-        .count();
-    if watched == 0 {
-        return None;
-    }
+/// Starts watching `paths` in a thread of its own; changes arrive on the returned channel.
+/// Meant to start once the first load is done (watching costs a walk of its own, which
+/// would delay the first screen): files written since `since`, when that load began, are
+/// reported at once, as the load may have missed them. If nothing can be watched the
+/// channel simply stays quiet.
+pub fn spawn(paths: Vec<PathBuf>, since: SystemTime) -> Receiver<Change> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        let _watcher = watcher; // dropping it would stop the events
-        let (_, mut snap) = snapshot(&paths);
+        let (events_tx, events) = mpsc::channel();
+        let Ok(mut watcher) =
+            notify::recommended_watcher(move |ev: notify::Result<notify::Event>| {
+                if ev.is_ok() {
+                    let _ = events_tx.send(());
+                }
+            })
+        else {
+            return;
+        };
+        let watched = paths
+            .iter()
+            .filter(|p| watcher.watch(p, RecursiveMode::Recursive).is_ok())
+            .count();
+        if watched == 0 {
+            return;
+        }
+        let (found, mut snap) = snapshot(&paths);
+        let before: Snapshot = snap
+            .iter()
+            .filter(|(_, (_, _, modified))| modified.is_none_or(|m| m < since))
+            .map(|(id, v)| (id.clone(), v.clone()))
+            .collect();
+        let change = diff(&before, &found, &snap);
+        if !change.posts.is_empty() && tx.send(change).is_err() {
+            return;
+        }
         while events.recv().is_ok() {
             // A scraper writes many files at once: wait for a quiet moment.
             loop {
@@ -109,12 +123,30 @@ pub fn spawn(paths: Vec<PathBuf>) -> Option<Receiver<Change>> {
             }
         }
     });
-    Some(rx)
+    rx
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn files_written_during_the_first_load_are_reported_at_once() {
+        let dir = std::env::temp_dir().join(format!("kanbao-watch-since-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join("2022-01-01-old.md"), "---\ntitle: 旧\n---\n").unwrap();
+        // File times come from a coarse clock: keep them clearly apart from `since`.
+        std::thread::sleep(Duration::from_millis(50));
+        let since = SystemTime::now();
+        std::thread::sleep(Duration::from_millis(50));
+        std::fs::write(dir.join("2022-01-02-new.md"), "---\ntitle: 新\n---\n").unwrap();
+        let rx = spawn(vec![dir.clone()], since);
+        let change = rx.recv_timeout(Duration::from_secs(10)).unwrap();
+        let titles: Vec<&str> = change.posts.iter().map(|p| p.title.as_str()).collect();
+        assert_eq!(titles, ["新"]);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 
     #[test]
     fn diff_reads_new_and_changed_files_and_reports_removed_ones() {

@@ -12,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc::{Receiver, TryRecvError};
-use std::time::{Duration, Instant};
+use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine;
 use crossterm::event::{
@@ -177,10 +177,13 @@ fn event_loop(
     let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
     let mut model = Model::new(config.theme, (size.width, size.height)).with_state(state);
     model.message = warning;
-    let watch: Option<Receiver<crate::watch::Change>> = match &source {
-        Source::Paths(p) => crate::watch::spawn(p.clone()),
+    // Live reload starts when the first load is done, so the two walks do not compete.
+    let mut watch_paths = match &source {
+        Source::Paths(p) => Some(p.clone()),
         Source::Embedded => None,
     };
+    let mut watch: Option<Receiver<crate::watch::Change>> = None;
+    let load_started = SystemTime::now();
     let mut loads = Some(loader::spawn(source));
     let mut dirty = true;
     let mut unsaved: Option<Instant> = None;
@@ -198,15 +201,15 @@ fn event_loop(
                     Err(TryRecvError::Empty) => break,
                     Err(TryRecvError::Disconnected) => {
                         loads = None;
+                        if let Some(paths) = watch_paths.take() {
+                            watch = Some(crate::watch::spawn(paths, load_started));
+                        }
                         break;
                     }
                 }
             }
         }
-        // Live changes wait until the first load is complete, so IDs are known.
-        if loads.is_none()
-            && let Some(rx) = &watch
-        {
+        if let Some(rx) = &watch {
             while let Ok(change) = rx.try_recv() {
                 update(&mut model, Msg::Changed(change));
                 dirty = true;

@@ -45,14 +45,9 @@ fn assert_post_clean(p: &Post) {
 }
 
 fn assert_rows_fit(what: &str, rows: &[Line<'_>], width: usize) {
+    assert_fits(what, rows, width);
     for row in rows {
-        let text = line_text(row);
-        let w = str_width(&text);
-        assert!(
-            w <= width,
-            "{what}: row {w} columns wide at width {width}: {text:?}"
-        );
-        assert_clean(what, &text, false);
+        assert_clean(what, &line_text(row), false);
     }
 }
 

@@ -41,29 +41,40 @@ pub fn split(text: &str) -> Split<'_> {
         };
     }
     let fm_start = (first_end + 1).min(rest.len());
-    let mut pos = fm_start;
-    let mut yaml_end = None;
-    while pos < rest.len() {
-        let end = rest[pos..].find('\n').map_or(rest.len(), |i| pos + i);
-        let line = rest[pos..end].trim_end();
+    for (pos, line) in lines(&rest[fm_start..]) {
+        let line = line.trim_end();
         if line == "---" || line == "..." {
+            let end = fm_start + pos + line.len();
+            let body_at = rest[end..].find('\n').map_or(rest.len(), |i| end + i + 1);
             return Split {
-                front: Some(&rest[fm_start..pos]),
-                body: &rest[(end + 1).min(rest.len())..],
+                front: Some(&rest[fm_start..fm_start + pos]),
+                body: &rest[body_at..],
                 problem: None,
             };
         }
-        if yaml_end.is_none() && !looks_like_yaml(line) {
-            yaml_end = Some(pos);
-        }
-        pos = end + 1;
     }
-    let cut = yaml_end.unwrap_or(rest.len());
+    let cut = lines(&rest[fm_start..])
+        .find(|(_, line)| !looks_like_yaml(line.trim_end()))
+        .map_or(rest.len(), |(pos, _)| fm_start + pos);
     Split {
         front: Some(&rest[fm_start..cut]),
         body: &rest[cut..],
         problem: Some("front matter has no closing ---"),
     }
+}
+
+/// The lines of `s` (without their `\n`) and where each starts; memchr finds the breaks.
+fn lines(s: &str) -> impl Iterator<Item = (usize, &str)> {
+    let ends = memchr::memchr_iter(b'\n', s.as_bytes()).chain(std::iter::once(s.len()));
+    let mut start = 0;
+    ends.map_while(move |end| {
+        if start > s.len() || (end == s.len() && start == end) {
+            return None;
+        }
+        let line = (start, &s[start..end]);
+        start = end + 1;
+        Some(line)
+    })
 }
 
 fn looks_like_yaml(line: &str) -> bool {
@@ -124,9 +135,149 @@ fn words(v: &Value, split: bool, out: &mut Vec<String>) {
     }
 }
 
-/// Parses front matter with serde_yaml. Odd types (numbers, maps, null, nested lists)
-/// never fail: they become text or are ignored.
+/// Parses front matter. Odd types (numbers, maps, null, nested lists) never fail: they
+/// become text or are ignored.
 pub fn parse(yaml: &str) -> Result<FrontMatter, String> {
+    match parse_simple(yaml) {
+        Some(fm) => Ok(fm),
+        None => parse_yaml(yaml),
+    }
+}
+
+/// A value of the simple shape: absent/null, one string, or a list of strings.
+#[derive(Clone, Copy)]
+enum Simple<'a> {
+    Null,
+    Str(&'a str),
+    /// The inside of a flow list `[a, b]` of plain items.
+    List(&'a str),
+}
+
+/// The shape nearly every post has (`key: value` lines, plain or quoted strings without
+/// escapes, flat `[a, b]` lists), read without serde_yaml: a third of the load time went
+/// to building YAML values for six lines. Anything the least bit unusual (numbers, null
+/// and bool words, escapes, indented or block values, duplicate keys, characters YAML
+/// rejects) returns `None` and goes to serde_yaml, so the result is always the one
+/// serde_yaml gives (a property test compares them).
+fn parse_simple(yaml: &str) -> Option<FrontMatter> {
+    let mut seen: Vec<&str> = Vec::with_capacity(8);
+    let (mut title, mut date, mut category, mut categories, mut tags, mut tag) =
+        (None, None, None, None, None, None);
+    for (_, line) in lines(yaml) {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.bytes().all(|b| b == b' ') || line.starts_with('#') {
+            continue;
+        }
+        let colon = memchr::memchr(b':', line.as_bytes())?;
+        let (key, value) = (&line[..colon], &line[colon + 1..]);
+        if !is_plain_key(key) || seen.contains(&key) || !value.chars().all(yaml_printable) {
+            return None;
+        }
+        seen.push(key);
+        if !(value.is_empty() || value.starts_with(' ')) {
+            return None;
+        }
+        let value = simple_value(value.trim_matches(' '))?;
+        match key {
+            "title" => title = Some(value),
+            "date" => date = Some(value),
+            "category" => category = Some(value),
+            "categories" => categories = Some(value),
+            "tags" => tags = Some(value),
+            "tag" => tag = Some(value),
+            _ => {}
+        }
+    }
+    let text = |v: Option<Simple>| match v {
+        Some(Simple::Str(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let mut fm = FrontMatter {
+        title: text(title),
+        date: text(date),
+        ..Default::default()
+    };
+    simple_words(category, false, &mut fm.categories);
+    simple_words(categories, true, &mut fm.categories);
+    simple_words(tags, true, &mut fm.tags);
+    simple_words(tag, true, &mut fm.tags);
+    Some(fm)
+}
+
+/// As `words` does for the same value parsed by serde_yaml.
+fn simple_words(v: Option<Simple>, split: bool, out: &mut Vec<String>) {
+    match v {
+        Some(Simple::Str(s)) if split => out.extend(s.split_whitespace().map(str::to_string)),
+        Some(Simple::Str(s)) if !s.trim().is_empty() => out.push(s.trim().to_string()),
+        Some(Simple::List(inner)) => {
+            out.extend(inner.split(',').map(|i| i.trim_matches(' ').to_string()));
+        }
+        _ => {}
+    }
+}
+
+/// `[A-Za-z_][A-Za-z0-9_-]*`, and not a word YAML reads as null or a boolean.
+fn is_plain_key(k: &str) -> bool {
+    let b = k.as_bytes();
+    !b.is_empty()
+        && (b[0].is_ascii_alphabetic() || b[0] == b'_')
+        && b.iter()
+            .all(|&c| c.is_ascii_alphanumeric() || c == b'_' || c == b'-')
+        && !is_special_word(k)
+}
+
+fn is_special_word(v: &str) -> bool {
+    matches!(
+        v,
+        "null" | "Null" | "NULL" | "true" | "True" | "TRUE" | "false" | "False" | "FALSE"
+    )
+}
+
+/// Characters libyaml accepts in a document, less the ones it treats as line breaks
+/// (NEL, LS, PS), the BOM and tabs (which have rules of their own).
+fn yaml_printable(c: char) -> bool {
+    matches!(c, ' '..='~' | '\u{a0}'..='\u{d7ff}' | '\u{e000}'..='\u{fffd}' | '\u{10000}'..)
+        && !matches!(c, '\u{2028}' | '\u{2029}' | '\u{feff}')
+}
+
+/// One value of the simple shape, or `None` when serde_yaml must decide.
+fn simple_value(v: &str) -> Option<Simple<'_>> {
+    if v.is_empty() {
+        return Some(Simple::Null);
+    }
+    for q in ['"', '\''] {
+        if let Some(inner) = v.strip_prefix(q).and_then(|r| r.strip_suffix(q)) {
+            // No escapes (`\` in "…", `''` in '…') and no stray quote inside.
+            return (!inner.contains([q, '\\'])).then_some(Simple::Str(inner));
+        }
+    }
+    if let Some(inner) = v.strip_prefix('[').and_then(|r| r.strip_suffix(']')) {
+        let items_ok = inner
+            .split(',')
+            .map(|i| i.trim_matches(' '))
+            .all(|i| !i.is_empty() && !i.contains([':', '#', '[', ']', '{', '}']) && plain(i));
+        return items_ok.then_some(Simple::List(inner));
+    }
+    (!v.ends_with(':') && !v.contains(": ") && !v.contains(" #") && plain(v))
+        .then_some(Simple::Str(v))
+}
+
+/// A plain scalar that YAML reads as a string: no indicator first, no null, bool or
+/// number look (anything Rust would parse as a number is sent to serde_yaml).
+fn plain(v: &str) -> bool {
+    let first_ok = !v.starts_with([
+        '-', '?', ':', ',', '[', ']', '{', '}', '#', '&', '*', '!', '|', '>', '\'', '"', '%', '@',
+        '`',
+    ]);
+    let unsigned = v.strip_prefix(['+', '-']).unwrap_or(v);
+    let numeric = unsigned.starts_with(['.', '0'])
+        || unsigned.parse::<f64>().is_ok()
+        || v.parse::<f64>().is_ok();
+    first_ok && !numeric && !is_special_word(v) && v != "~"
+}
+
+/// The general path: serde_yaml.
+fn parse_yaml(yaml: &str) -> Result<FrontMatter, String> {
     if yaml.trim().is_empty() {
         return Ok(FrontMatter::default());
     }
@@ -262,6 +413,58 @@ mod tests {
         assert_eq!(fm.date.as_deref(), Some("2022-01-05 20:54:40 +0800"));
         assert!(fm.categories.is_empty() && fm.tags.is_empty());
         assert_eq!(parse("title:\n  - a\n").unwrap().title, None);
+    }
+
+    #[test]
+    fn the_simple_shape_skips_serde_yaml_and_odd_shapes_do_not() {
+        let common = "layout: post\ntitle: \"离岸人民币 升至\"\ndate: 2021-12-08 10:46:18 +0800\r\ncategories: emnews\ntags: 东财滚动新闻\n";
+        assert!(parse_simple(common).is_some());
+        assert_eq!(parse_simple(common), parse_yaml(common).ok());
+        for odd in [
+            "title: 12345\n",
+            "date:  +0800\n",
+            "title: \"a\\tb\"\n",
+            "title: a\ntitle: b\n",
+            "tags:\n  - a\n",
+            "title: ~\n",
+            "title: True\n",
+            "title: a: b\n",
+            "title: 'it''s'\n",
+            "title: a\u{85}b\n",
+        ] {
+            assert_eq!(parse_simple(odd), None, "{odd:?}");
+        }
+    }
+
+    proptest::proptest! {
+        /// Whatever the fast path accepts, it reads exactly as serde_yaml does.
+        #[test]
+        fn the_fast_path_agrees_with_serde_yaml(
+            lines in proptest::collection::vec(
+                (
+                    proptest::prop_oneof![
+                        8 => "(title|date|tags|tag|categories|category|layout)",
+                        1 => "(true|a b| title|x)",
+                    ],
+                    proptest::prop_oneof![8 => ": ", 1 => "[ :]{0,2}"],
+                    proptest::prop_oneof![
+                        4 => "[a-z中 ]{0,6}",
+                        2 => "\"[a-z中 :#,]{0,6}\"",
+                        1 => "'[a-z中 :#\"]{0,6}'",
+                        2 => "\\[[a-z中 ,]{0,6}\\]",
+                        2 => "[0-9+.eEx: -]{0,8}",
+                        2 => "[\"'\\[]?([a-z0-9 ]|[-+.:#,_~\\\\\"'\\[\\]{}]|中|\u{85}|\t){0,8}[\"'\\]]?",
+                    ],
+                    "\r?",
+                ),
+                0..6,
+            )
+        ) {
+            let yaml: String = lines.iter().map(|(k, sep, v, cr)| format!("{k}{sep}{v}{cr}\n")).collect();
+            if let Some(fast) = parse_simple(&yaml) {
+                proptest::prop_assert_eq!(Some(fast), parse_yaml(&yaml).ok(), "{:?}", yaml);
+            }
+        }
     }
 
     #[test]

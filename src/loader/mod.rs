@@ -177,11 +177,13 @@ pub fn decode(mut bytes: Vec<u8>, path: &Path, warnings: &mut Vec<Warning>) -> S
     if bytes.starts_with(b"\xef\xbb\xbf") {
         bytes.drain(..3);
     }
-    // Valid UTF-8 (nearly every file) becomes the String without a copy.
-    let bytes = match String::from_utf8(bytes) {
-        Ok(s) => return s,
-        Err(e) => e.into_bytes(),
-    };
+    // Valid UTF-8 (nearly every file) becomes the String without a copy. simdutf8
+    // validates several times faster than `std::str::from_utf8` (which was a tenth of
+    // the load time).
+    if simdutf8::basic::from_utf8(&bytes).is_ok() {
+        // SAFETY: simdutf8 has just validated these exact bytes as UTF-8.
+        return unsafe { String::from_utf8_unchecked(bytes) };
+    }
     let bytes = bytes.as_slice();
     if let Some(text) = decode_mostly_utf8(bytes) {
         warnings.push(Warning::new(

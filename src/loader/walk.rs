@@ -139,7 +139,12 @@ pub fn find(paths: &[PathBuf], warnings: &mut Vec<Warning>) -> (Vec<Found>, usiz
     // By the raw file stem: cheaper than the cleaned ID, and the store drops the rare
     // stems that only differ in characters the cleaning removes.
     let mut seen = HashSet::with_capacity(found.len());
-    found.retain(|f| seen.insert(f.path.file_stem().map(std::ffi::OsStr::to_os_string)));
+    let keep: Vec<bool> = found
+        .iter()
+        .map(|f| seen.insert(f.path.file_stem()))
+        .collect();
+    let mut keep = keep.into_iter();
+    found.retain(|_| keep.next().unwrap_or(true));
     let duplicates = before - found.len();
     (found, duplicates)
 }

@@ -1,4 +1,4 @@
-//! Load: `loader::load` + `Store::new` on a generated site, against the floor of reading
+//! Load: `Store::load` (loader streaming into the store) on a generated site, against the floor of reading
 //! every file's bytes (walk + `std::fs::read`), so the result reads as a ratio.
 
 #[path = "common/gen.rs"]
@@ -8,7 +8,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
-use kanbao::loader::{self, Source};
+use kanbao::loader::Source;
 use kanbao::store::Store;
 
 const POSTS: usize = 5_000;
@@ -36,10 +36,7 @@ fn load(c: &mut Criterion) {
         b.iter(|| black_box(read_all(&dir)))
     });
     g.bench_function("kanbao_load_and_index", |b| {
-        b.iter(|| {
-            let loaded = loader::load(&Source::Paths(vec![dir.clone()]));
-            black_box(Store::new(loaded.posts))
-        })
+        b.iter(|| black_box(Store::load(Source::Paths(vec![dir.clone()]))))
     });
     g.finish();
 }

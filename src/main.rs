@@ -107,8 +107,7 @@ fn list(source: Source, filter: ListFilter, state: &State) -> ExitCode {
         unread,
         starred,
     } = filter;
-    let loaded = loader::load(&source);
-    let store = Store::new(loaded.posts);
+    let (store, _, _) = Store::load(source);
     let wanted = |key: &Option<String>, values: &[String], names: bool| match key {
         None => true,
         Some(k) => values
@@ -141,7 +140,7 @@ fn show(post: String, source: Source, width: Option<u16>, theme: &Theme) -> Exit
         Source::Embedded if as_file.is_file() => Source::Paths(vec![as_file.to_path_buf()]),
         s => s,
     };
-    let store = Store::new(loader::load(&source).posts);
+    let (store, _, _) = Store::load(source);
     let id = if as_file.is_file() {
         loader::walk::id_of(as_file)
     } else {
@@ -172,10 +171,8 @@ fn show(post: String, source: Source, width: Option<u16>, theme: &Theme) -> Exit
 
 fn check(source: Source) -> ExitCode {
     let start = Instant::now();
-    let loaded = loader::load(&source);
-    let store = Store::new(loaded.posts);
+    let (store, warnings, s) = Store::load(source);
     let elapsed = start.elapsed();
-    let s = loaded.summary;
     let mut rows = vec![
         format!("files:      {}", s.files),
         format!("posts:      {}", store.len()),
@@ -186,15 +183,16 @@ fn check(source: Source) -> ExitCode {
             s.duplicates
         ),
         format!("unreadable: {}", s.failed),
-        format!("warnings:   {}", loaded.warnings.len()),
+        format!("warnings:   {}", warnings.len()),
         format!("load time:  {:.1} ms", elapsed.as_secs_f64() * 1000.0),
     ];
     rows.extend(
-        loaded
-            .warnings
+        warnings
             .iter()
             .map(|w| format!("{}: {}", w.file, w.message)),
     );
+    // The process ends here: freeing 100,000 posts one by one would add 3% to the run.
+    std::mem::forget(store);
     emit(rows);
     if s.failed == 0 {
         ExitCode::SUCCESS

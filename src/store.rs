@@ -4,7 +4,12 @@
 use std::cmp::Ordering;
 use std::collections::HashMap;
 
+use crate::loader::{self, LoadEvent, Source, Summary, Warning};
 use crate::post::Post;
+
+/// Keys come from files, so the hash stays seeded per process (foldhash's RandomState),
+/// but it is several times cheaper than std's SipHash on short IDs and category names.
+type Map<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 /// Index of a post in the store; stable for the store's lifetime.
 pub type PostIx = u32;
@@ -73,7 +78,7 @@ fn is_slug(key: &str) -> bool {
 #[derive(Default)]
 struct Groups {
     list: Vec<Group>,
-    by_key: HashMap<String, usize>,
+    by_key: Map<String, usize>,
     /// Display order: most posts first, then by name.
     order: Vec<usize>,
 }
@@ -168,7 +173,7 @@ pub struct Store {
     all: Vec<PostIx>,
     /// How many of `all` are in order already.
     all_sorted: usize,
-    by_id: HashMap<String, PostIx>,
+    by_id: Map<String, PostIx>,
     categories: Groups,
     tags: Groups,
 }
@@ -178,6 +183,23 @@ impl Store {
         let mut s = Store::default();
         s.insert(posts);
         s
+    }
+
+    /// Everything from `source`, for the command-line tools: each batch is indexed here
+    /// while the loader's threads parse the next one.
+    pub fn load(source: Source) -> (Store, Vec<Warning>, Summary) {
+        let mut store = Store::default();
+        let (mut warnings, mut summary) = (Vec::new(), Summary::default());
+        for event in loader::spawn(source) {
+            match event {
+                LoadEvent::Batch { posts, warnings: w } => {
+                    store.insert(posts);
+                    warnings.extend(w);
+                }
+                LoadEvent::Done(s) => summary = s,
+            }
+        }
+        (store, warnings, summary)
     }
 
     /// Adds a batch of posts (a later post with a known ID is ignored: the loader

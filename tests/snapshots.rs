@@ -6,7 +6,7 @@ use std::path::PathBuf;
 use kanbao::keymap::{Action, Keymap};
 use kanbao::loader::{self, LoadEvent, Source};
 use kanbao::render::theme::Theme;
-use kanbao::render::width::str_width;
+use kanbao::render::width::{AmbiguousWidth, str_width};
 use kanbao::ui::app::{Model, Msg, update};
 use kanbao::ui::view::view;
 use ratatui::Terminal;
@@ -27,7 +27,7 @@ fn screen_text(buf: &Buffer) -> String {
             }
             let sym = buf[(x, y)].symbol();
             row.push_str(sym);
-            skip = str_width(sym).saturating_sub(1);
+            skip = str_width(sym, AmbiguousWidth::Narrow).saturating_sub(1);
         }
         out.push_str(row.trim_end());
         out.push('\n');
@@ -157,7 +157,10 @@ fn scrolling_and_resizing_keep_rows_inside_the_pane() {
         update(&mut m, Msg::Resize(w, h));
         let (text, _) = draw(&m);
         for row in text.lines() {
-            assert!(str_width(row) <= w as usize, "{w}x{h}: {row}");
+            assert!(
+                str_width(row, AmbiguousWidth::Narrow) <= w as usize,
+                "{w}x{h}: {row}"
+            );
         }
     }
     let (_, buf) = draw(&m);

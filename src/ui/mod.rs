@@ -175,7 +175,9 @@ fn event_loop(
     let keymap = config.keymap;
     let size = terminal.size()?;
     let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
-    let mut model = Model::new(config.theme, (size.width, size.height)).with_state(state);
+    let mut model = Model::new(config.theme, (size.width, size.height))
+        .with_state(state)
+        .with_ambiguous_width(config.ambiguous_width);
     model.message = warning;
     // Live reload starts when the first load is done, so the two walks do not compete.
     let mut watch_paths = match &source {

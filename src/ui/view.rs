@@ -35,14 +35,14 @@ fn row_style(m: &Model, pane: Pane) -> Style {
 }
 
 /// `name ……… unread/total` in exactly `width` columns.
-fn name_count(name: &str, unread: usize, total: usize, width: usize) -> String {
+fn name_count(m: &Model, name: &str, unread: usize, total: usize, width: usize) -> String {
     let count = if unread > 0 {
         format!("{unread}/{total}")
     } else {
         total.to_string()
     };
     let room = width.saturating_sub(count.len() + 1);
-    format!("{} {count}", pad_to(name, room))
+    format!("{} {count}", pad_to(name, room, m.ambiguous_width))
 }
 
 fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
@@ -66,7 +66,7 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
         .skip(m.groups.offset)
         .take(h)
         .map(|(i, row)| {
-            let text = name_count(&row.name, row.unread, row.total, w);
+            let text = name_count(m, &row.name, row.unread, row.total, w);
             if i == m.groups.selected {
                 Line::styled(text, row_style(m, Pane::Groups))
             } else if row.unread == 0 {
@@ -80,6 +80,7 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
 }
 
 fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
+    let amb = m.ambiguous_width;
     let posts = m.current_posts();
     let name = m.selected_row().map_or("Posts", |r| r.name.as_str());
     let block = pane_block(m, Pane::Posts, format!("{name} {}", posts.len()));
@@ -94,6 +95,8 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
     } else {
         0
     };
+    let star_w = str_width("★", amb);
+    let no_star = " ".repeat(star_w);
     let lines: Vec<Line> = posts
         .iter()
         .enumerate()
@@ -106,9 +109,9 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
             let date = date
                 .get(5..5 + date_w)
                 .unwrap_or(date.get(5..).unwrap_or(""));
-            let date = pad_to(date, date_w);
-            let mark = if m.is_starred(ix) { "★" } else { " " };
-            let title_w = w.saturating_sub(date_w + usize::from(date_w > 0) + 1);
+            let date = pad_to(date, date_w, amb);
+            let mark = if m.is_starred(ix) { "★" } else { &no_star };
+            let title_w = w.saturating_sub(date_w + usize::from(date_w > 0) + star_w);
             let read = m.is_read(ix);
             let title_style = if read {
                 m.theme.dim
@@ -119,7 +122,7 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
                 Span::styled(date, m.theme.meta),
                 Span::raw(if date_w > 0 { " " } else { "" }),
                 Span::styled(mark, m.theme.heading),
-                Span::styled(pad_to(&p.title, title_w), title_style),
+                Span::styled(pad_to(&p.title, title_w, amb), title_style),
             ]);
             if i == m.posts.selected {
                 line = line.style(row_style(m, Pane::Posts));
@@ -129,7 +132,7 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
         .collect();
     let body = if lines.is_empty() {
         let msg = if m.loading { "Loading…" } else { "No posts" };
-        Paragraph::new(Line::styled(truncate(msg, w).into_owned(), m.theme.dim))
+        Paragraph::new(Line::styled(truncate(msg, w, amb), m.theme.dim))
     } else {
         Paragraph::new(lines)
     };
@@ -169,13 +172,15 @@ fn prompt_label(kind: PromptKind, links: usize) -> String {
 }
 
 fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
+    let amb = m.ambiguous_width;
     let w = area.width as usize;
     if let Some(p) = &m.prompt {
         let links = m.article.as_ref().map_or(0, |a| a.links.len());
         let text = format!("{}{}", prompt_label(p.kind, links), p.input);
-        // Keep the end of a long input visible.
-        let shown = tail(&text, w.saturating_sub(1));
-        let line = Line::from(vec![Span::raw(pad_to(&format!("{shown}▏"), w))]);
+        // Keep the end of a long input visible, and room for the cursor bar.
+        const BAR: &str = "▏";
+        let shown = tail(&text, w.saturating_sub(str_width(BAR, amb)), amb);
+        let line = Line::raw(pad_to(&format!("{shown}{BAR}"), w, amb));
         f.render_widget(Paragraph::new(line).style(m.theme.status), area);
         return;
     }
@@ -220,13 +225,18 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
                 .unwrap_or_default()
         )
     };
-    let right_w = str_width(&hints).min(w / 2);
-    let text = format!("{}{}", pad_to(&left, w - right_w), pad_to(&hints, right_w));
+    let right_w = str_width(&hints, amb).min(w / 2);
+    let text = format!(
+        "{}{}",
+        pad_to(&left, w - right_w, amb),
+        pad_to(&hints, right_w, amb)
+    );
     f.render_widget(Paragraph::new(Line::styled(text, m.theme.status)), area);
 }
 
 /// The help overlay, generated from the key table.
 fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
+    let amb = m.ambiguous_width;
     let w = full.width.saturating_sub(4).min(88);
     let h = full.height.saturating_sub(2).min(BINDINGS.len() as u16 + 3);
     let area = Rect::new(
@@ -237,7 +247,7 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
     );
     let keys_w = BINDINGS
         .iter()
-        .map(|b| str_width(&keymap.describe(b.action)))
+        .map(|b| str_width(&keymap.describe(b.action), amb))
         .max()
         .unwrap_or(0)
         .min(w as usize / 3);
@@ -248,8 +258,8 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
         .iter()
         .skip(scroll)
         .map(|b| {
-            let keys = pad_to(&keymap.describe(b.action), keys_w);
-            let desc = truncate(b.description, inner_w.saturating_sub(keys_w + 2)).into_owned();
+            let keys = pad_to(&keymap.describe(b.action), keys_w, amb);
+            let desc = truncate(b.description, inner_w.saturating_sub(keys_w + 2), amb);
             Line::from(vec![
                 Span::styled(keys, m.theme.focus),
                 Span::raw("  "),
@@ -269,6 +279,7 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
 
 /// The files that had problems: each file, then the reason under it.
 fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
+    let amb = m.ambiguous_width;
     let w = full.width.saturating_sub(4).min(120);
     let h = full.height.saturating_sub(2);
     let area = Rect::new(full.x + (full.width - w) / 2, full.y + 1, w, h);
@@ -281,10 +292,10 @@ fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
         .iter()
         .flat_map(|w| {
             [
-                Line::styled(truncate(&w.file, inner_w).into_owned(), m.theme.focus),
+                Line::styled(truncate(&w.file, inner_w, amb), m.theme.focus),
                 Line::raw(format!(
                     "  {}",
-                    truncate(&w.message, inner_w.saturating_sub(2))
+                    truncate(&w.message, inner_w.saturating_sub(2), amb)
                 )),
             ]
         })
@@ -319,7 +330,7 @@ fn draw_breadcrumb(m: &Model, f: &mut Frame, area: Rect) {
             Grouping::Tag => "Tags".into(),
         }];
     }
-    let text = truncate(&parts.join(" › "), area.width as usize).into_owned();
+    let text = truncate(&parts.join(" › "), area.width as usize, m.ambiguous_width).into_owned();
     f.render_widget(Paragraph::new(Line::styled(text, m.theme.focus)), area);
 }
 
@@ -329,7 +340,7 @@ pub fn view(m: &Model, keymap: &Keymap, f: &mut Frame) {
         Mode::TooSmall => {
             let msg = format!("Terminal too small: {}x{}", m.size.0, m.size.1);
             f.render_widget(
-                Paragraph::new(truncate(&msg, a.article.width as usize).into_owned()),
+                Paragraph::new(truncate(&msg, a.article.width as usize, m.ambiguous_width)),
                 a.article,
             );
             return;

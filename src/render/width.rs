@@ -22,8 +22,8 @@
 //! [`AmbiguousWidth::Wide`] keeps every rule but takes
 //! `UnicodeWidthStr::width_cjk` instead of `width`: East Asian Ambiguous
 //! characters (`“ ” ‘ ’ · … ─ ○`, box drawing) are 2 columns, as a terminal in
-//! a CJK locale draws them. ratatui knows nothing of that: drawing has to
-//! give such a character two cells itself.
+//! a CJK locale draws them. ratatui knows nothing of that, so the ui draws
+//! such text itself (`ui::draw`).
 
 use std::borrow::Cow;
 

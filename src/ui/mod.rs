@@ -1,8 +1,9 @@
-//! The terminal UI: the Elm-style core (`app`), pane geometry (`layout`), drawing (`view`)
-//! and the event loop below, the only place that touches the terminal, carries out
-//! effects and saves state.
+//! The terminal UI: the Elm-style core (`app`), pane geometry (`layout`), drawing (`view`,
+//! text and boxes by our measure in `draw`) and the event loop below, the only place that
+//! touches the terminal, carries out effects and saves state.
 
 pub mod app;
+pub mod draw;
 pub mod layout;
 pub mod view;
 

@@ -2,28 +2,50 @@
 //! the rows on screen are touched, so a frame costs the same with 100 or 100,000 posts.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
+use ratatui::widgets::{Clear, Padding};
 
 use super::app::{Model, Overlay, Pane, PromptKind};
+use super::draw;
 use super::layout::Mode;
 use crate::keymap::{Action, BINDINGS, Keymap};
 use crate::render::width::{pad_to, str_width, tail, truncate};
 use crate::store::Grouping;
 
-fn pane_block<'a>(m: &Model, pane: Pane, title: String) -> Block<'a> {
+/// Draws a pane's box and title; returns the area inside it (less `padding`).
+fn pane_box(
+    m: &Model,
+    f: &mut Frame,
+    area: Rect,
+    pane: Pane,
+    title: &str,
+    padding: Padding,
+) -> Rect {
+    let amb = m.ambiguous_width;
     let focused = m.focus == pane && m.overlay.is_none();
-    let block = Block::bordered().title(Span::raw(format!(" {title} ")));
-    if focused {
-        block
-            .border_type(BorderType::Thick)
-            .border_style(m.theme.focus)
-            .title_style(m.theme.focus.add_modifier(Modifier::BOLD))
+    let (block, title_style) = if focused {
+        (
+            draw::bordered(true, amb).border_style(m.theme.focus),
+            m.theme.focus.add_modifier(Modifier::BOLD),
+        )
     } else {
-        block.border_style(m.theme.dim)
-    }
+        (
+            draw::bordered(false, amb).border_style(m.theme.dim),
+            Style::new(),
+        )
+    };
+    let block = block.padding(padding);
+    f.render_widget(&block, area);
+    draw::title(
+        f.buffer_mut(),
+        area,
+        &format!(" {title} "),
+        title_style,
+        amb,
+    );
+    block.inner(area)
 }
 
 fn row_style(m: &Model, pane: Pane) -> Style {
@@ -55,8 +77,7 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
     } else {
         format!("{label} ~ {}", m.filter)
     };
-    let block = pane_block(m, Pane::Groups, title);
-    let inner = block.inner(area);
+    let inner = pane_box(m, f, area, Pane::Groups, &title, Padding::ZERO);
     let w = inner.width as usize;
     let h = inner.height as usize;
     let lines: Vec<Line> = m
@@ -76,15 +97,15 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    draw::lines(f.buffer_mut(), inner, &lines, m.ambiguous_width);
 }
 
 fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
     let amb = m.ambiguous_width;
     let posts = m.current_posts();
     let name = m.selected_row().map_or("Posts", |r| r.name.as_str());
-    let block = pane_block(m, Pane::Posts, format!("{name} {}", posts.len()));
-    let inner = block.inner(area);
+    let title = format!("{name} {}", posts.len());
+    let inner = pane_box(m, f, area, Pane::Posts, &title, Padding::ZERO);
     let w = inner.width as usize;
     let h = inner.height as usize;
     // The date column shrinks on narrow panes: the title matters more.
@@ -130,13 +151,13 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
             line
         })
         .collect();
-    let body = if lines.is_empty() {
+    let lines = if lines.is_empty() {
         let msg = if m.loading { "Loading…" } else { "No posts" };
-        Paragraph::new(Line::styled(truncate(msg, w, amb), m.theme.dim))
+        vec![Line::styled(truncate(msg, w, amb), m.theme.dim)]
     } else {
-        Paragraph::new(lines)
+        lines
     };
-    f.render_widget(body.block(block), area);
+    draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
 
 fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
@@ -157,8 +178,8 @@ fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
             vec![Line::styled("Enter on a post opens it here.", m.theme.dim)],
         ),
     };
-    let block = pane_block(m, Pane::Article, title).padding(Padding::horizontal(1));
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = pane_box(m, f, area, Pane::Article, &title, Padding::horizontal(1));
+    draw::lines(f.buffer_mut(), inner, &lines, m.ambiguous_width);
 }
 
 fn prompt_label(kind: PromptKind, links: usize) -> String {
@@ -181,7 +202,8 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         const BAR: &str = "▏";
         let shown = tail(&text, w.saturating_sub(str_width(BAR, amb)), amb);
         let line = Line::raw(pad_to(&format!("{shown}{BAR}"), w, amb));
-        f.render_widget(Paragraph::new(line).style(m.theme.status), area);
+        f.buffer_mut().set_style(area, m.theme.status);
+        draw::line(f.buffer_mut(), area, &line, amb);
         return;
     }
     let mut left = if m.loading {
@@ -231,7 +253,26 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         pad_to(&left, w - right_w, amb),
         pad_to(&hints, right_w, amb)
     );
-    f.render_widget(Paragraph::new(Line::styled(text, m.theme.status)), area);
+    draw::line(
+        f.buffer_mut(),
+        area,
+        &Line::styled(text, m.theme.status),
+        amb,
+    );
+}
+
+/// Clears `area` and draws an overlay's box with its titles; returns the area inside.
+fn overlay_box(m: &Model, f: &mut Frame, area: Rect, title: &str, bottom: &str) -> Rect {
+    let amb = m.ambiguous_width;
+    let block = draw::bordered(true, amb)
+        .border_style(m.theme.focus)
+        .padding(Padding::new(1, 1, 1, 0));
+    f.render_widget(Clear, area);
+    f.render_widget(&block, area);
+    let buf = f.buffer_mut();
+    draw::title(buf, area, title, Style::new(), amb);
+    draw::bottom_title(buf, area, bottom, Style::new(), amb);
+    block.inner(area)
 }
 
 /// The help overlay, generated from the key table.
@@ -267,14 +308,8 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
             ])
         })
         .collect();
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(m.theme.focus)
-        .title(" Keys ")
-        .title_bottom(Line::from(" j/k scroll · ? or Esc closes ").alignment(Alignment::Right))
-        .padding(Padding::new(1, 1, 1, 0));
-    f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = overlay_box(m, f, area, " Keys ", " j/k scroll · ? or Esc closes ");
+    draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
 
 /// The files that had problems: each file, then the reason under it.
@@ -302,14 +337,9 @@ fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
         .skip(scroll)
         .take(visible)
         .collect();
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(m.theme.focus)
-        .title(format!(" {} warnings ", m.warnings.len()))
-        .title_bottom(Line::from(" j/k scroll · W or Esc closes ").alignment(Alignment::Right))
-        .padding(Padding::new(1, 1, 1, 0));
-    f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let title = format!(" {} warnings ", m.warnings.len());
+    let inner = overlay_box(m, f, area, &title, " j/k scroll · W or Esc closes ");
+    draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
 
 /// `All › 东财滚动新闻 › title` above the one pane shown on a narrow terminal.
@@ -330,19 +360,25 @@ fn draw_breadcrumb(m: &Model, f: &mut Frame, area: Rect) {
             Grouping::Tag => "Tags".into(),
         }];
     }
-    let text = truncate(&parts.join(" › "), area.width as usize, m.ambiguous_width).into_owned();
-    f.render_widget(Paragraph::new(Line::styled(text, m.theme.focus)), area);
+    let amb = m.ambiguous_width;
+    let path = parts.join(" › ");
+    let text = truncate(&path, area.width as usize, amb);
+    draw::line(
+        f.buffer_mut(),
+        area,
+        &Line::styled(text, m.theme.focus),
+        amb,
+    );
 }
 
 pub fn view(m: &Model, keymap: &Keymap, f: &mut Frame) {
     let a = m.areas();
     match a.mode {
         Mode::TooSmall => {
+            let amb = m.ambiguous_width;
             let msg = format!("Terminal too small: {}x{}", m.size.0, m.size.1);
-            f.render_widget(
-                Paragraph::new(truncate(&msg, a.article.width as usize, m.ambiguous_width)),
-                a.article,
-            );
+            let msg = truncate(&msg, a.article.width as usize, amb);
+            draw::line(f.buffer_mut(), a.article, &Line::raw(msg), amb);
             return;
         }
         Mode::Single => {

@@ -9,6 +9,7 @@ use std::hint::black_box;
 use std::path::Path;
 
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
+use kanbao::render::width::AmbiguousWidth;
 use kanbao::render::{self, markdown, theme::Theme};
 
 const WIDTH: usize = 80;
@@ -29,7 +30,15 @@ fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
         b.iter(|| black_box(html2text::from_read(black_box(html.as_bytes()), WIDTH)))
     });
     g.bench_function("kanbao_render_w80", |b| {
-        b.iter(|| black_box(render::render(black_box(&post), None, WIDTH, &theme)))
+        b.iter(|| {
+            black_box(render::render(
+                black_box(&post),
+                None,
+                WIDTH,
+                &theme,
+                AmbiguousWidth::Narrow,
+            ))
+        })
     });
     g.finish();
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use crate::keymap::{BINDINGS, Key, Keymap};
 use crate::render::theme::Theme;
+use crate::render::width::AmbiguousWidth;
 
 #[derive(Deserialize, Default)]
 #[serde(deny_unknown_fields)]
@@ -26,6 +27,7 @@ struct File {
 pub struct Config {
     pub posts: Vec<PathBuf>,
     pub mouse: bool,
+    pub ambiguous_width: AmbiguousWidth,
     pub keymap: Keymap,
     pub theme: Theme,
 }
@@ -80,6 +82,7 @@ impl Config {
         Config {
             posts: Vec::new(),
             mouse: false,
+            ambiguous_width: AmbiguousWidth::default(),
             keymap: Keymap::default(),
             theme,
         }
@@ -107,21 +110,15 @@ impl Config {
 
     pub fn parse(text: &str, mut theme: Theme, color: bool) -> Result<Config, String> {
         let file: File = toml::from_str(text).map_err(|e| e.to_string().trim_end().to_string())?;
-        match file.ambiguous_width {
-            None | Some(1) => {}
-            Some(2) => {
-                return Err(format!(
-                    "line {}: ambiguous_width = 2 is not supported yet (ratatui draws these characters one column wide)",
-                    line_of(text, "ambiguous_width")
-                ));
-            }
-            Some(n) => {
-                return Err(format!(
+        let ambiguous_width = match file.ambiguous_width {
+            None => AmbiguousWidth::default(),
+            Some(n) => AmbiguousWidth::from_columns(n).ok_or_else(|| {
+                format!(
                     "line {}: ambiguous_width must be 1 or 2, not {n}",
                     line_of(text, "ambiguous_width")
-                ));
-            }
-        }
+                )
+            })?,
+        };
         let mut overrides = Vec::new();
         for (name, keys) in file.keys.unwrap_or_default() {
             let line = line_of(text, &name);
@@ -156,6 +153,7 @@ impl Config {
                 .map(|p| expand_home(p))
                 .collect(),
             mouse: file.mouse.unwrap_or(false),
+            ambiguous_width,
             keymap: Keymap::with_overrides(&overrides),
             theme,
         })
@@ -176,7 +174,9 @@ pub fn default_text() -> String {
          posts = []\n\n\
          # Mouse: the wheel scrolls the pane under the pointer, a click selects.\n\
          mouse = false\n\n\
-         # Columns for ambiguous-width characters such as “ ” · … ─ (1, as ratatui draws them).\n\
+         # Columns the terminal gives ambiguous-width characters such as “ ” · … ─: 1 as most\n\
+         # terminals draw them, 2 for a terminal in a CJK locale that draws them wide\n\
+         # (borders and rules are then drawn with + - |).\n\
          ambiguous_width = 1\n\n\
          # Keys per action: letters as typed (G is shift-g), or names such as enter, esc, tab,\n\
          # space, up, pagedown, home, f1, with ctrl-, alt- or shift- in front.\n\
@@ -217,6 +217,7 @@ mod tests {
         let text = default_text();
         let c = Config::parse(&text, Theme::default(), true).unwrap();
         assert!(c.posts.is_empty() && !c.mouse);
+        assert_eq!(c.ambiguous_width, AmbiguousWidth::Narrow);
         assert_eq!(c.theme, Theme::default());
         for b in BINDINGS {
             assert!(text.contains(b.description), "{}", b.name);
@@ -265,6 +266,26 @@ mod tests {
         assert!(err("mouse = \"yes\"\n").contains("line 1"));
         assert!(err("[theme]\nlink = \"blurple\"\n").contains("line 2"));
         assert!(err("ambiguous_width = 3\n").contains("line 1"));
+        assert!(
+            err("mouse = true\nambiguous_width = 0\n")
+                .contains("line 2: ambiguous_width must be 1 or 2")
+        );
+    }
+
+    #[test]
+    fn ambiguous_width_one_or_two() {
+        let amb = |t: &str| Config::parse(t, Theme::default(), true).map(|c| c.ambiguous_width);
+        assert_eq!(amb(""), Ok(AmbiguousWidth::Narrow));
+        assert_eq!(amb("ambiguous_width = 1\n"), Ok(AmbiguousWidth::Narrow));
+        assert_eq!(amb("ambiguous_width = 2\n"), Ok(AmbiguousWidth::Wide));
+        let three = amb("mouse = false\nambiguous_width = 3\n").unwrap_err();
+        assert!(
+            three.contains("line 2") && three.contains("1 or 2"),
+            "{three}"
+        );
+        // the printed defaults with 2 put in still parse
+        let text = default_text().replace("ambiguous_width = 1", "ambiguous_width = 2");
+        assert_eq!(amb(&text), Ok(AmbiguousWidth::Wide));
     }
 
     #[test]

@@ -10,7 +10,7 @@ use clap::{Parser, Subcommand};
 
 use kanbao::config::{self, Config};
 use kanbao::loader::{self, Source};
-use kanbao::render::{self, theme::Theme};
+use kanbao::render::{self, theme::Theme, width::AmbiguousWidth};
 use kanbao::state::{self, State};
 use kanbao::store::{Grouping, Store};
 
@@ -134,7 +134,13 @@ fn list(source: Source, filter: ListFilter, state: &State) -> ExitCode {
     emit(rows)
 }
 
-fn show(post: String, source: Source, width: Option<u16>, theme: &Theme) -> ExitCode {
+fn show(
+    post: String,
+    source: Source,
+    width: Option<u16>,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> ExitCode {
     let as_file = Path::new(&post);
     let source = match source {
         Source::Embedded if as_file.is_file() => Source::Paths(vec![as_file.to_path_buf()]),
@@ -159,7 +165,7 @@ fn show(post: String, source: Source, width: Option<u16>, theme: &Theme) -> Exit
     });
     let p = store.post(ix);
     let category = p.categories.first().map(|c| store.category_name(c));
-    let article = render::render(p, category, width, theme);
+    let article = render::render(p, category, width, theme, amb);
     emit(
         article
             .lines
@@ -241,7 +247,8 @@ fn main() -> ExitCode {
             list(source(paths, &config), filter, &state)
         }
         Some(Command::Show { post, paths, width }) => {
-            show(post, source(paths, &config), width, &config.theme)
+            let amb = config.ambiguous_width;
+            show(post, source(paths, &config), width, &config.theme, amb)
         }
         Some(Command::Check { paths }) => check(source(paths, &config)),
         None => kanbao::ui::run(

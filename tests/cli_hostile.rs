@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 use std::process::{Command, Output};
 
-use kanbao::render::width::str_width;
+use kanbao::render::width::{AmbiguousWidth, str_width};
 
 fn hostile() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/hostile")
@@ -98,7 +98,8 @@ fn show_prints_every_hostile_post_cleanly() {
                     let text = clean_output(&what, &out.stdout, &[]);
                     assert!(!text.trim().is_empty(), "{what}: nothing printed");
                     for line in text.lines() {
-                        assert!(str_width(line) <= *width, "{what}: row too wide: {line:?}");
+                        let w = str_width(line, AmbiguousWidth::Narrow);
+                        assert!(w <= *width, "{what}: row too wide: {line:?}");
                     }
                 }
             });

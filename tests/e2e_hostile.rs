@@ -10,6 +10,7 @@ use std::path::PathBuf;
 
 use common::{TIMEOUT, Tui, fixture};
 use kanbao::loader::{self, Source};
+use kanbao::render::width::AmbiguousWidth;
 use kanbao::render::{self, line_text, theme::Theme};
 use kanbao::store::Store;
 use kanbao::ui::layout::Areas;
@@ -96,7 +97,13 @@ fn every_hostile_post_opens_and_nothing_acts_on_the_terminal() {
         .map(|&ix| {
             let post = store.post(ix);
             let category = post.categories.first().map(|c| store.category_name(c));
-            let article = render::render(post, category, width, &Theme::default());
+            let article = render::render(
+                post,
+                category,
+                width,
+                &Theme::default(),
+                AmbiguousWidth::Narrow,
+            );
             visible(&line_text(&article.lines[0]))
         })
         .collect();

@@ -64,7 +64,15 @@ fn render_check_holds_on_every_fixture_at_a_few_widths() {
 #[test]
 fn wrap_check_holds_on_every_fixture_at_a_few_widths() {
     for data in inputs() {
-        for (w, h) in [(0u8, 0u8), (1, 3), (9, 4), (40, 2)] {
+        // 128 + w: the same width with ambiguous characters two columns wide.
+        for (w, h) in [
+            (0u8, 0u8),
+            (1, 3),
+            (9, 4),
+            (40, 2),
+            (128 + 9, 4),
+            (128 + 40, 2),
+        ] {
             let mut input = vec![w, h];
             // Lines become spans: the separator byte between them.
             for line in data[..data.len().min(4096)].split(|&b| b == b'\n') {

@@ -4,7 +4,8 @@
 use std::path::PathBuf;
 
 use kanbao::loader::{self, Source};
-use kanbao::render::{self, line_text, theme::Theme, width::str_width};
+use kanbao::render::width::{AmbiguousWidth, str_width};
+use kanbao::render::{self, line_text, theme::Theme};
 use kanbao::store::Store;
 
 const WIDTHS: &[usize] = &[1, 2, 5, 20, 24, 33, 40, 60, 80, 120];
@@ -13,7 +14,7 @@ fn fixtures(dir: &str) -> Source {
     Source::Paths(vec![PathBuf::from(env!("CARGO_MANIFEST_DIR")).join(dir)])
 }
 
-fn check_all(source: Source) -> usize {
+fn check_all(source: Source, amb: AmbiguousWidth) -> usize {
     let store = Store::new(loader::load(&source).posts);
     assert!(!store.is_empty());
     let residue = [
@@ -24,12 +25,12 @@ fn check_all(source: Source) -> usize {
     for &ix in store.all() {
         let post = store.post(ix);
         for &w in WIDTHS {
-            let article = render::render(post, None, w, &Theme::default());
+            let article = render::render(post, None, w, &Theme::default(), amb);
             for line in &article.lines {
                 let text = line_text(line);
                 rows += 1;
                 assert!(
-                    str_width(&text) <= w,
+                    str_width(&text, amb) <= w,
                     "{} at {w}: row too wide: {text:?}",
                     post.id
                 );
@@ -57,24 +58,35 @@ fn check_all(source: Source) -> usize {
 
 #[test]
 fn fixture_site_renders_clean_at_every_width() {
-    assert!(check_all(fixtures("tests/fixtures/site")) > 1000);
+    assert!(check_all(fixtures("tests/fixtures/site"), AmbiguousWidth::Narrow) > 1000);
+}
+
+#[test]
+fn fixture_site_renders_clean_with_wide_ambiguous_characters() {
+    assert!(check_all(fixtures("tests/fixtures/site"), AmbiguousWidth::Wide) > 1000);
 }
 
 #[test]
 fn bundled_samples_render_clean_at_every_width() {
-    assert!(check_all(Source::Embedded) > 1000);
+    assert!(check_all(Source::Embedded, AmbiguousWidth::Narrow) > 1000);
 }
 
 #[test]
 fn hostile_posts_render_without_escapes() {
-    assert!(check_all(fixtures("tests/fixtures/hostile")) > 100);
+    assert!(check_all(fixtures("tests/fixtures/hostile"), AmbiguousWidth::Narrow) > 100);
 }
 
 #[test]
 fn links_are_numbered_and_listed() {
     let store = Store::new(loader::load(&fixtures("tests/fixtures/site")).posts);
     let ix = store.find_id("2022-01-05-NW202201050000000201").unwrap();
-    let article = render::render(store.post(ix), None, 60, &Theme::default());
+    let article = render::render(
+        store.post(ix),
+        None,
+        60,
+        &Theme::default(),
+        AmbiguousWidth::Narrow,
+    );
     assert!(!article.links.is_empty());
     let text: Vec<String> = article.lines.iter().map(line_text).collect();
     assert!(text.iter().any(|l| l.contains("[1]")), "{text:#?}");

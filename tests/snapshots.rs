@@ -1,17 +1,24 @@
 //! Screens drawn into ratatui's TestBackend from our Chinese fixture site, compared with
 //! stored snapshots (tests/snapshots/, reviewed with `cargo insta review`).
+//!
+//! With `ambiguous_width = 2` (its `中国证券报·中证网新闻` category, posts with `“ ”`), the
+//! screens are played into a model of a terminal that draws ambiguous characters two
+//! columns wide, as a CJK-locale terminal does: nothing may run past the right edge or
+//! into another pane, and every border must be where the layout put it.
 
 use std::path::PathBuf;
 
 use kanbao::keymap::{Action, Keymap};
 use kanbao::loader::{self, LoadEvent, Source};
 use kanbao::render::theme::Theme;
-use kanbao::render::width::str_width;
-use kanbao::ui::app::{Model, Msg, update};
+use kanbao::render::width::{AmbiguousWidth, str_width};
+use kanbao::ui::app::{Input, Model, Msg, Pane, update};
+use kanbao::ui::layout::Mode;
 use kanbao::ui::view::view;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::buffer::Buffer;
+use ratatui::buffer::{Buffer, CellWidth};
+use ratatui::layout::Rect;
 
 /// The screen as text, one line per row. Each wide character is written once (ratatui keeps
 /// a blank continuation cell after it, which would otherwise double every Chinese row).
@@ -27,7 +34,7 @@ fn screen_text(buf: &Buffer) -> String {
             }
             let sym = buf[(x, y)].symbol();
             row.push_str(sym);
-            skip = str_width(sym).saturating_sub(1);
+            skip = str_width(sym, AmbiguousWidth::Narrow).saturating_sub(1);
         }
         out.push_str(row.trim_end());
         out.push('\n');
@@ -36,8 +43,12 @@ fn screen_text(buf: &Buffer) -> String {
 }
 
 fn model(w: u16, h: u16) -> Model {
+    model_with(w, h, AmbiguousWidth::Narrow)
+}
+
+fn model_with(w: u16, h: u16, amb: AmbiguousWidth) -> Model {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
-    let mut m = Model::new(Theme::default(), (w, h));
+    let mut m = Model::new(Theme::default(), (w, h)).with_ambiguous_width(amb);
     loader::stream(&Source::Paths(vec![root]), |ev| {
         update(&mut m, Msg::Loaded(ev));
     });
@@ -157,7 +168,10 @@ fn scrolling_and_resizing_keep_rows_inside_the_pane() {
         update(&mut m, Msg::Resize(w, h));
         let (text, _) = draw(&m);
         for row in text.lines() {
-            assert!(str_width(row) <= w as usize, "{w}x{h}: {row}");
+            assert!(
+                str_width(row, AmbiguousWidth::Narrow) <= w as usize,
+                "{w}x{h}: {row}"
+            );
         }
     }
     let (_, buf) = draw(&m);
@@ -250,4 +264,189 @@ fn warnings_overlay_names_each_file_and_reason() {
     assert!(text.contains("W or Esc closes"), "{text}");
     act(&mut m, &[Action::Back]);
     assert!(!draw(&m).0.contains("W or Esc closes"));
+}
+
+/// Open the post titled `“示例股”重回百元关口！…` (its category is the third row).
+fn open_quoted(m: &mut Model) {
+    act(m, &[Action::Down, Action::Down, Action::Open]);
+    while let Some(ix) = m.selected_post() {
+        if m.store.post(ix).title.starts_with('“') {
+            act(m, &[Action::Open]);
+            return;
+        }
+        let at = m.posts.selected;
+        act(m, &[Action::Down]);
+        assert_ne!(m.posts.selected, at, "no post with “ in its title");
+    }
+}
+
+/// The screen of a terminal that gives ambiguous characters two columns, after ratatui's
+/// crossterm backend writes `buf` onto a blank screen: the cells of the buffer diff in
+/// order, the cursor moved only when a cell is not right after the last one written (as
+/// `CrosstermBackend::draw` does), each symbol then taking as many columns as that
+/// terminal gives it. One string per column, `""` for the right half of a wide glyph.
+/// An error when a glyph runs past the right edge or is written over half of another.
+fn wide_terminal(buf: &Buffer) -> Result<Vec<Vec<String>>, String> {
+    let (w, h) = (usize::from(buf.area.width), usize::from(buf.area.height));
+    let mut screen = vec![vec![" ".to_string(); w]; h];
+    let mut cursor = 0;
+    let mut last: Option<(u16, u16)> = None;
+    for (x, y, cell) in Buffer::empty(buf.area).diff(buf) {
+        if !matches!(last, Some((lx, ly)) if x == lx + 1 && y == ly) {
+            cursor = usize::from(x);
+        }
+        last = Some((x, y));
+        let row = &mut screen[usize::from(y)];
+        let sym = cell.symbol();
+        let cw = str_width(sym, AmbiguousWidth::Wide);
+        if cursor + cw > w {
+            return Err(format!(
+                "row {y}: {sym:?} at column {cursor} runs past the edge"
+            ));
+        }
+        if row[cursor].is_empty() {
+            return Err(format!(
+                "row {y}: {sym:?} written over half of a wide glyph"
+            ));
+        }
+        row[cursor] = sym.to_string();
+        for covered in &mut row[cursor + 1..cursor + cw] {
+            covered.clear();
+        }
+        cursor += cw;
+    }
+    Ok(screen)
+}
+
+fn show(screen: &[Vec<String>]) -> String {
+    screen.iter().map(|r| r.concat() + "\n").collect()
+}
+
+/// Every row of each pane drawn has its borders at the pane's edges.
+fn borders_in_place(m: &Model, screen: &[Vec<String>]) -> Result<(), String> {
+    let a = m.areas();
+    let panes: Vec<Rect> = match a.mode {
+        Mode::Three => vec![a.groups, a.posts, a.article],
+        Mode::Single => vec![match m.focus {
+            Pane::Groups => a.groups,
+            Pane::Posts => a.posts,
+            Pane::Article => a.article,
+        }],
+        Mode::TooSmall => vec![],
+    };
+    for p in panes {
+        for y in p.top()..p.bottom() {
+            for x in [p.left(), p.right() - 1] {
+                let c = &screen[usize::from(y)][usize::from(x)];
+                if c != "|" && c != "+" {
+                    return Err(format!("{c:?} at column {x} of row {y}, not the border"));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The frames to check, with ambiguous characters wide: lists, open articles, both
+/// overlays, a prompt holding `“”`.
+fn wide_screens(w: u16, h: u16) -> Vec<(String, Model)> {
+    let amb = AmbiguousWidth::Wide;
+    let mut out = Vec::new();
+    let m = model_with(w, h, amb);
+    out.push(("categories".to_string(), m));
+    let mut m = model_with(w, h, amb);
+    act(&mut m, OPEN_ARTICLE);
+    out.push(("article".to_string(), m));
+    let mut m = model_with(w, h, amb);
+    open_quoted(&mut m);
+    out.push(("article with “”".to_string(), m));
+    let mut m = model_with(w, h, amb);
+    act(&mut m, &OPEN_ARTICLE[..5]);
+    out.push(("posts".to_string(), m));
+    let mut m = model_with(w, h, amb);
+    act(&mut m, OPEN_ARTICLE);
+    act(&mut m, &[Action::Search]);
+    for c in "“示例”……".chars() {
+        update(&mut m, Msg::Input(Input::Char(c)));
+    }
+    out.push(("search prompt".to_string(), m));
+    for overlay in [Action::Help, Action::Warnings] {
+        let mut m = model_with(w, h, amb);
+        act(&mut m, OPEN_ARTICLE);
+        act(&mut m, &[overlay]);
+        out.push((format!("{overlay:?}"), m));
+    }
+    out
+}
+
+const SIZES: &[(u16, u16)] = &[(120, 40), (100, 30), (80, 24), (60, 20), (40, 12), (30, 10)];
+
+#[test]
+fn nothing_runs_past_a_pane_on_a_terminal_with_wide_ambiguous_characters() {
+    let mut ambiguous_seen = 0;
+    for &(w, h) in SIZES {
+        for (what, m) in wide_screens(w, h) {
+            let (_, buf) = draw(&m);
+            ambiguous_seen += buf
+                .content
+                .iter()
+                .filter(|c| matches!(c.symbol(), "“" | "”" | "·" | "…"))
+                .count();
+            let screen = match wide_terminal(&buf) {
+                Ok(s) => s,
+                Err(e) => panic!("{what} at {w}x{h}: {e}\n{buf:?}"),
+            };
+            if m.overlay.is_none()
+                && let Err(e) = borders_in_place(&m, &screen)
+            {
+                panic!("{what} at {w}x{h}: {e}\n{}", show(&screen));
+            }
+        }
+    }
+    assert!(
+        ambiguous_seen > 100,
+        "the screens hold few ambiguous characters"
+    );
+}
+
+/// The cell after `“` is the glyph's: the buffer gives `“` two columns and the diff never
+/// writes the next cell, so the crossterm backend moves the cursor past it.
+#[test]
+fn the_cell_after_a_quote_is_left_to_it() {
+    let mut m = model_with(120, 40, AmbiguousWidth::Wide);
+    open_quoted(&mut m);
+    let (_, buf) = draw(&m);
+    let quotes: Vec<(u16, u16)> = buf
+        .content
+        .iter()
+        .enumerate()
+        .filter(|(_, c)| c.symbol() == "“")
+        .map(|(i, _)| buf.pos_of(i))
+        .collect();
+    assert!(!quotes.is_empty(), "no “ on screen:\n{buf:?}");
+    let written: Vec<(u16, u16)> = Buffer::empty(buf.area)
+        .diff(&buf)
+        .into_iter()
+        .map(|(x, y, _)| (x, y))
+        .collect();
+    let screen = wide_terminal(&buf).unwrap();
+    for (x, y) in quotes {
+        assert_eq!(buf[(x, y)].cell_width(), 2, "“ at {x},{y}");
+        assert!(
+            !written.contains(&(x + 1, y)),
+            "the cell after “ at {x},{y} is written"
+        );
+        assert_eq!(screen[usize::from(y)][usize::from(x) + 1], "", "at {x},{y}");
+    }
+}
+
+/// The same screens laid out for narrow ambiguous characters do run past the edge on such
+/// a terminal: what the setting is for, and proof that the check above can fail.
+#[test]
+fn narrow_layout_breaks_on_a_terminal_with_wide_ambiguous_characters() {
+    let mut m = model_with(120, 40, AmbiguousWidth::Narrow);
+    open_quoted(&mut m);
+    let (_, buf) = draw(&m);
+    let broken = wide_terminal(&buf).and_then(|screen| borders_in_place(&m, &screen));
+    assert!(broken.is_err(), "{buf:?}");
 }

@@ -3,7 +3,7 @@
 
 use kanbao::render::html::{self, Block};
 use kanbao::render::theme::Theme;
-use kanbao::render::width::str_width;
+use kanbao::render::width::{AmbiguousWidth, str_width};
 use kanbao::render::{line_text, markdown, table, wrap};
 
 const CJK_TABLE: &str = "\
@@ -15,15 +15,23 @@ const CJK_TABLE: &str = "\
 | 说明 | 公司表示，“新产线”将于明年投产。 | 无 | 《年报》第三节 |
 ";
 
+const N: AmbiguousWidth = AmbiguousWidth::Narrow;
+const W: AmbiguousWidth = AmbiguousWidth::Wide;
+
 /// The rows of every table of `md` laid out at `width`, and the document's links.
 fn tables(md: &str, width: usize) -> (Vec<Vec<String>>, Vec<String>) {
+    tables_measured(md, width, N)
+}
+
+/// [`tables`], with ambiguous characters measured as `amb` says.
+fn tables_measured(md: &str, width: usize, amb: AmbiguousWidth) -> (Vec<Vec<String>>, Vec<String>) {
     let theme = Theme::default();
-    let doc = html::parse(&markdown::to_html(md), &theme);
+    let doc = html::parse(&markdown::to_html(md), &theme, amb);
     let mut out = Vec::new();
     for b in &doc.blocks {
         if let Block::Table { rows, hang } = b {
             let mut lines = Vec::new();
-            table::layout(rows, hang, width, &theme, &mut lines);
+            table::layout(rows, hang, width, &theme, amb, &mut lines);
             out.push(lines.iter().map(line_text).collect());
         }
     }
@@ -38,7 +46,7 @@ fn borders(row: &str) -> Vec<usize> {
         if "│┌┬┐├┼┤└┴┘".contains(c) {
             out.push(col);
         }
-        col += str_width(c.encode_utf8(&mut [0; 4]));
+        col += str_width(c.encode_utf8(&mut [0; 4]), N);
     }
     out
 }
@@ -55,9 +63,9 @@ fn cells(row: &str) -> Vec<String> {
     }
 }
 
-fn assert_clean(rows: &[String], width: usize) {
+fn assert_clean(rows: &[String], width: usize, amb: AmbiguousWidth) {
     for row in rows {
-        assert!(str_width(row) <= width, "over {width}: {row:?}");
+        assert!(str_width(row, amb) <= width, "over {width}: {row:?}");
         for cell in cells(row) {
             if let Some(c) = cell.chars().next() {
                 assert!(!wrap::is_no_start(c), "kinsoku head at {width}: {row:?}");
@@ -74,13 +82,13 @@ fn cjk_table_lines_up_at_every_width() {
     for width in [20, 24, 33, 40, 60, 80] {
         let (t, _) = tables(CJK_TABLE, width);
         let rows = &t[0];
-        assert_clean(rows, width);
+        assert_clean(rows, width, N);
         if rows[0].starts_with('┌') {
             // Boxed: every row as wide as the others, borders at the rule's columns.
-            let w = str_width(&rows[0]);
+            let w = str_width(&rows[0], N);
             let cols = borders(&rows[0]);
             for row in rows {
-                assert_eq!(str_width(row), w, "at {width}: {row:?}");
+                assert_eq!(str_width(row, N), w, "at {width}: {row:?}");
                 assert_eq!(borders(row), cols, "at {width}: {row:?}");
             }
         } else {
@@ -119,6 +127,46 @@ fn cjk_table_lines_up_at_every_width() {
     }
 }
 
+/// Where ambiguous characters (`“ ”`, box drawing) are two columns wide, the table is boxed
+/// with `+ - |`, and the rows holding `“新产线”` still line up, measured that way.
+#[test]
+fn cjk_table_lines_up_with_wide_ambiguous_characters() {
+    let columns = |row: &str, marks: &str| {
+        let mut col = 0;
+        let mut out = Vec::new();
+        for c in row.chars() {
+            if marks.contains(c) {
+                out.push(col);
+            }
+            col += str_width(c.encode_utf8(&mut [0; 4]), W);
+        }
+        out
+    };
+    for width in [20, 24, 33, 40, 60, 80] {
+        let (t, _) = tables_measured(CJK_TABLE, width, W);
+        let rows = &t[0];
+        assert_clean(rows, width, W);
+        let all = rows.join("\n");
+        assert!(
+            !all.contains(['┌', '│', '─', '┼']),
+            "box drawing at {width}: {all}"
+        );
+        assert!(all.contains('“') && all.contains('”'), "at {width}: {all}");
+        if rows[0].starts_with('+') {
+            let w = str_width(&rows[0], W);
+            let bars = columns(&rows[0], "+");
+            for row in rows {
+                assert_eq!(str_width(row, W), w, "at {width}: {row:?}");
+                if row.starts_with('|') {
+                    assert_eq!(columns(row, "|"), bars, "at {width}: {row:?}");
+                }
+            }
+        } else {
+            assert!(width < 33, "stacked at {width}");
+        }
+    }
+}
+
 #[test]
 fn a_table_wider_than_the_pane_wraps_its_cells_or_stacks() {
     let md = "\
@@ -129,7 +177,7 @@ fn a_table_wider_than_the_pane_wraps_its_cells_or_stacks() {
 ";
     for width in [1, 5, 12, 20, 33, 40, 60] {
         let (t, _) = tables(md, width);
-        assert_clean(&t[0], width);
+        assert_clean(&t[0], width, N);
         let words: String = t[0].join(" ");
         if width >= 20 {
             for w in ["Northwind", "deliveries", "recover", "quarter."] {
@@ -165,7 +213,7 @@ And [after](http://d.example/).
     let all = t[0].join("\n");
     assert!(all.contains("主页[2]") && all.contains("文档[3]"), "{all}");
     let theme = Theme::default();
-    let doc = html::parse(&markdown::to_html(md), &theme);
+    let doc = html::parse(&markdown::to_html(md), &theme, N);
     let last = doc.blocks.last().unwrap();
     let Block::Text { spans, .. } = last else {
         panic!("{last:?}")

@@ -9,7 +9,8 @@ use std::path::Path;
 
 use kanbao::loader;
 use kanbao::post::Post;
-use kanbao::render::{self, line_text, theme::Theme, width::str_width, wrap};
+use kanbao::render::width::{AmbiguousWidth, str_width};
+use kanbao::render::{self, line_text, theme::Theme, wrap};
 use kanbao::sanitize::{clean_inline, clean_line, clean_text};
 use ratatui::style::{Color, Modifier, Style};
 use ratatui::text::{Line, Span};
@@ -44,8 +45,8 @@ fn assert_post_clean(p: &Post) {
     assert!(!p.title.is_empty(), "empty title");
 }
 
-fn assert_rows_fit(what: &str, rows: &[Line<'_>], width: usize) {
-    assert_fits(what, rows, width);
+fn assert_rows_fit(what: &str, rows: &[Line<'_>], width: usize, amb: AmbiguousWidth) {
+    assert_fits(what, rows, width, amb);
     for row in rows {
         assert_clean(what, &line_text(row), false);
     }
@@ -70,8 +71,8 @@ pub fn front_matter(data: &[u8]) {
 }
 
 /// First byte: the width (0–255); the rest: a post body (cleaned as the loader cleans it),
-/// rendered as the reader and `kanbao show` render it. No row may be wider than the width
-/// or hold a control character.
+/// rendered as the reader and `kanbao show` render it, with either ambiguous width. No row
+/// may be wider than the width (measured the same way) or hold a control character.
 pub fn render(data: &[u8]) {
     let Some((&w, rest)) = data.split_first() else {
         return;
@@ -87,10 +88,15 @@ pub fn render(data: &[u8]) {
         tags: vec!["标签".into()],
         body: clean_text(&text).into_owned(),
     };
-    for theme in [Theme::default(), Theme::monochrome()] {
-        let article = render::render(&post, Some("分类"), width, &theme);
+    let (narrow, wide) = (AmbiguousWidth::Narrow, AmbiguousWidth::Wide);
+    for (theme, amb) in [
+        (Theme::default(), narrow),
+        (Theme::monochrome(), narrow),
+        (Theme::default(), wide),
+    ] {
+        let article = render::render(&post, Some("分类"), width, &theme, amb);
         assert!(!article.lines.is_empty(), "no rows at all");
-        assert_rows_fit("render", &article.lines, width.max(1));
+        assert_rows_fit("render", &article.lines, width.max(1), amb);
         for link in &article.links {
             assert_clean("link", link, false);
         }
@@ -108,7 +114,8 @@ fn style(n: u8) -> Style {
     s
 }
 
-/// First byte: the width; second: the width of the hang (continuation indent); the rest:
+/// First byte: the width (its high bit: ambiguous characters two columns wide); second: the
+/// width of the hang (continuation indent); the rest:
 /// spans separated by 0xFF bytes (never valid UTF-8), each decoded lossily. `wrap` and
 /// `split_hard` must keep every row within the width whatever the text (control
 /// characters included), and `clean_text` must leave no control character but `\n` `\t`.
@@ -117,6 +124,11 @@ pub fn wrap(data: &[u8]) {
         return;
     };
     let width = usize::from(*w % 128);
+    let amb = if *w >= 128 {
+        AmbiguousWidth::Wide
+    } else {
+        AmbiguousWidth::Narrow
+    };
     let spans: Vec<Span<'static>> = rest
         .split(|&b| b == 0xff)
         .enumerate()
@@ -125,18 +137,18 @@ pub fn wrap(data: &[u8]) {
     let hang = vec![Span::raw(" ".repeat(usize::from(*h % 16)))];
 
     // Raw text: the wrapper measures whatever it is given.
-    let rows = wrap::wrap(&spans, &hang, width);
-    assert_fits("wrap", &rows, width);
-    let rows = wrap::split_hard(&spans, width);
-    assert_fits("split_hard", &rows, width);
+    let rows = wrap::wrap(&spans, &hang, width, amb);
+    assert_fits("wrap", &rows, width, amb);
+    let rows = wrap::split_hard(&spans, width, amb);
+    assert_fits("split_hard", &rows, width, amb);
 
     // Cleaned text, as the renderer feeds it: rows are clean too.
     let cleaned: Vec<Span<'static>> = spans
         .iter()
         .map(|s| Span::styled(clean_inline(&s.content).into_owned(), s.style))
         .collect();
-    let rows = wrap::wrap(&cleaned, &hang, width);
-    assert_rows_fit("wrap (cleaned)", &rows, width.max(1));
+    let rows = wrap::wrap(&cleaned, &hang, width, amb);
+    assert_rows_fit("wrap (cleaned)", &rows, width.max(1), amb);
     if width > 0 && !cleaned.iter().all(|s| s.content.is_empty()) {
         assert!(!rows.is_empty(), "wrap dropped every row");
     }
@@ -152,13 +164,13 @@ pub fn wrap(data: &[u8]) {
 
 /// Width only: raw text may hold control characters, which the wrapper must measure as
 /// it draws them, never overflowing.
-fn assert_fits(what: &str, rows: &[Line<'_>], width: usize) {
+fn assert_fits(what: &str, rows: &[Line<'_>], width: usize, amb: AmbiguousWidth) {
     if width == 0 {
         assert!(rows.is_empty(), "{what}: rows at width 0");
     }
     for row in rows {
         let text = line_text(row);
-        let w = str_width(&text);
+        let w = str_width(&text, amb);
         assert!(
             w <= width,
             "{what}: row {w} columns wide at width {width}: {text:?}"

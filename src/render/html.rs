@@ -16,6 +16,7 @@ use ratatui::text::Span;
 
 use super::table::{Align, Cell};
 use super::theme::Theme;
+use super::width::{AmbiguousWidth, str_width};
 use crate::sanitize::{clean_inline, clean_line, clean_text};
 
 /// Prose is laid out at this width, i.e. never wrapped by html2text.
@@ -157,8 +158,9 @@ fn style_of(anns: &[Ann], theme: &Theme) -> Style {
 }
 
 /// The line's leading decoration (quote marks, bullets, list numbers, indent): its length
-/// in bytes, how it is drawn, and the hang that continues it on wrapped rows.
-fn split_prefix(text: &str) -> (usize, String, String) {
+/// in bytes, how it is drawn, and the hang that continues it on wrapped rows (as wide as
+/// the decoration, measured with `amb`).
+fn split_prefix(text: &str, amb: AmbiguousWidth) -> (usize, String, String) {
     let mut len = 0;
     let mut shown = String::new();
     let mut hang = String::new();
@@ -171,7 +173,7 @@ fn split_prefix(text: &str) -> (usize, String, String) {
         } else if rest.starts_with("* ") {
             len += 2;
             shown.push_str("• ");
-            hang.push_str("  ");
+            hang.extend(std::iter::repeat_n(' ', str_width("• ", amb)));
         } else if rest.starts_with(' ') {
             len += 1;
             shown.push(' ');
@@ -207,12 +209,12 @@ fn line_spans(line: &TaggedLine<Vec<Ann>>, theme: &Theme) -> (Vec<Span<'static>>
 
 /// Turns prose spans into a `Text` block: restyles the leading decoration, and styles
 /// heading lines.
-fn classify(spans: Vec<Span<'static>>, theme: &Theme) -> Block {
+fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Block {
     let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
     if text.trim().is_empty() {
         return Block::Blank;
     }
-    let (plen, shown, hang) = split_prefix(&text);
+    let (plen, shown, hang) = split_prefix(&text, amb);
     let heading = text[plen..].starts_with(HEADING_MARK);
     let mut out = Vec::with_capacity(spans.len() + 1);
     if plen > 0 {
@@ -453,9 +455,9 @@ impl TableBuild {
         self.rows.last_mut().and_then(|r| r.last_mut())
     }
 
-    fn push_line(&mut self, spans: Vec<Span<'static>>, theme: &Theme) {
+    fn push_line(&mut self, spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) {
         let Some(cell) = self.cell() else { return };
-        let block = classify(spans, theme);
+        let block = classify(spans, theme, amb);
         if block == Block::Blank && matches!(cell.lines.last(), None | Some(Block::Blank)) {
             return;
         }
@@ -542,7 +544,7 @@ fn without_controls(html: &str) -> Cow<'_, str> {
     Cow::Owned(clean_text(&out).into_owned())
 }
 
-pub fn parse(html: &str, theme: &Theme) -> Document {
+pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     let html = &*without_controls(html);
     let Ok((lines, links)) = run_html2text(html, UNWRAPPED) else {
         return Document {
@@ -555,7 +557,7 @@ pub fn parse(html: &str, theme: &Theme) -> Document {
     for line in &lines {
         let (spans, pre) = line_spans(line, theme);
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
-        let (plen, _, hang) = split_prefix(&text);
+        let (plen, _, hang) = split_prefix(&text, amb);
         if let Some(marker) = text[plen..].strip_prefix(TABLE_MARK) {
             let end = marker
                 .find(MARK_END)
@@ -600,7 +602,7 @@ pub fn parse(html: &str, theme: &Theme) -> Document {
                             });
                         }
                         if !rest.is_empty() {
-                            t.push_line(rest, theme);
+                            t.push_line(rest, theme, amb);
                         }
                     }
                 }
@@ -623,13 +625,13 @@ pub fn parse(html: &str, theme: &Theme) -> Document {
             } else {
                 0
             };
-            t.push_line(drop_bytes(spans, strip), theme);
+            t.push_line(drop_bytes(spans, strip), theme, amb);
             continue;
         }
         let block = if pre {
             Block::Pre(spans)
         } else {
-            classify(spans, theme)
+            classify(spans, theme, amb)
         };
         // Runs of blank lines (hidden paragraphs, empty divs) collapse to one.
         if block == Block::Blank && matches!(blocks.last(), None | Some(Block::Blank)) {
@@ -674,6 +676,7 @@ mod tests {
                 "<p>{long}</p><p><a href=\"http://a.example/x\">链接</a> and <img alt=\"K图\" src=\"y\"></p>"
             ),
             &Theme::default(),
+            AmbiguousWidth::Narrow,
         );
         assert_eq!(text(&doc.blocks[0]), long);
         assert_eq!(text(&doc.blocks[2]), "链接[1] and [K图]");
@@ -685,6 +688,7 @@ mod tests {
         let doc = parse(
             "<h2>标题</h2><blockquote><p>引用</p></blockquote><ul><li>一</li></ul><ol><li>二</li></ol>",
             &Theme::default(),
+            AmbiguousWidth::Narrow,
         );
         let t: Vec<String> = doc.blocks.iter().map(text).collect();
         assert_eq!(t, ["标题", "", "│ 引用", "• 一", "1. 二"]);
@@ -692,6 +696,16 @@ mod tests {
             panic!()
         };
         assert_eq!(hang[0].content, "  ");
+        // where the bullet is two columns wide, so is the hang under it
+        let wide = parse(
+            "<ul><li>一</li></ul>",
+            &Theme::default(),
+            AmbiguousWidth::Wide,
+        );
+        let Block::Text { hang, .. } = &wide.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(hang[0].content, "   ");
         let Block::Text { spans, .. } = &doc.blocks[0] else {
             panic!()
         };
@@ -703,6 +717,7 @@ mod tests {
         let doc = parse(
             "<p>Press <code>?</code> at <a href=\"u\">any</a> time</p>",
             &Theme::default(),
+            AmbiguousWidth::Narrow,
         );
         assert_eq!(text(&doc.blocks[0]), "Press ? at any[1] time");
     }
@@ -712,6 +727,7 @@ mod tests {
         let doc = parse(
             "<p>a&#27;]0;x&#7;b <a href=\"http://x/&#27;[2J\">l</a></p>",
             &Theme::default(),
+            AmbiguousWidth::Narrow,
         );
         let t = text(&doc.blocks[0]);
         assert!(!t.chars().any(char::is_control), "{t:?}");
@@ -726,6 +742,7 @@ mod tests {
             "<p>a\u{1b}]0;x\u{7}b&#27;]0;y&#7;c&#x1b;[2Jd&#155;31me&#x9B;0mf&#27[1mg&#65;&#x4e2d;</p>\n\
              <p><a href=\"http://x/&#27;]52;c;SGVsbG8=&#7;\">l&#27;[31m</a></p>",
             &Theme::default(),
+            AmbiguousWidth::Narrow,
         );
         assert_eq!(text(&doc.blocks[0]), "abcdefgA中");
         assert_eq!(text(&doc.blocks[2]), "l[1]");
@@ -739,7 +756,7 @@ mod tests {
             <tbody><tr><td>看报</td><td style=\"text-align: center\"><p>一</p><p><a href=\"http://b/\">二</a></p></td></tr>\
             <tr><td colspan=\"2\"><table><tr><td>内</td><td>层</td></tr></table></td></tr></tbody></table>\
             <p><a href=\"http://c/\">后</a></p>";
-        let doc = parse(html, &Theme::default());
+        let doc = parse(html, &Theme::default(), AmbiguousWidth::Narrow);
         let t: Vec<String> = doc.blocks.iter().map(text).collect();
         assert_eq!(
             t,
@@ -769,6 +786,7 @@ mod tests {
         let doc = parse(
             "<blockquote><table><tr><td>甲</td></tr></table></blockquote>",
             &Theme::default(),
+            AmbiguousWidth::Narrow,
         );
         let Block::Table { rows, hang } = &doc.blocks[0] else {
             panic!("{:?}", doc.blocks)

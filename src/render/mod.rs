@@ -1,5 +1,5 @@
 //! Post body → styled, wrapped lines for a given width. Pure functions plus a bounded
-//! cache keyed by (post, width): drawing a frame never renders.
+//! cache keyed by (post, width, ambiguous width): drawing a frame never renders.
 //!
 //! Markdown (`markdown`) → HTML → html2text's annotated lines (`html`) → our CJK-aware
 //! wrapper (`wrap`), measured per grapheme cluster (`width`); tables are laid out by
@@ -21,6 +21,7 @@ use crate::post::Post;
 use crate::store::PostIx;
 use html::{Block, Document};
 use theme::Theme;
+use width::AmbiguousWidth;
 
 /// A post laid out at one width.
 #[derive(Debug, Default)]
@@ -37,6 +38,7 @@ fn layout_code(
     lines: &[&[Span<'static>]],
     width: usize,
     theme: &Theme,
+    amb: AmbiguousWidth,
     out: &mut Vec<Line<'static>>,
 ) {
     let (indent, pad) = if width >= 12 { (2, 1) } else { (0, 0) };
@@ -47,14 +49,14 @@ fn layout_code(
             if spans.is_empty() {
                 vec![Line::default()]
             } else {
-                wrap::wrap(spans, &[], inner)
+                wrap::wrap(spans, &[], inner, amb)
             }
         })
         .collect();
     let line_width = |l: &Line| {
         l.spans
             .iter()
-            .map(|s| width::str_width(&s.content))
+            .map(|s| width::str_width(&s.content, amb))
             .sum::<usize>()
     };
     let block_w = rows.iter().map(line_width).max().unwrap_or(0);
@@ -72,12 +74,18 @@ fn layout_code(
 }
 
 /// Lays out a document's blocks at `width`.
-fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'static>>) {
+fn layout(
+    doc: &Document,
+    width: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+    out: &mut Vec<Line<'static>>,
+) {
     let blocks = &doc.blocks;
     let mut i = 0;
     while i < blocks.len() {
         match &blocks[i] {
-            Block::Text { spans, hang } => out.extend(wrap::wrap(spans, hang, width)),
+            Block::Text { spans, hang } => out.extend(wrap::wrap(spans, hang, width, amb)),
             Block::Pre(_) => {
                 // A code block: Pre lines, with the blank lines between them.
                 let mut lines: Vec<&[Span<'static>]> = Vec::new();
@@ -89,26 +97,34 @@ fn layout(doc: &Document, width: usize, theme: &Theme, out: &mut Vec<Line<'stati
                     }
                     i += 1;
                 }
-                layout_code(&lines, width, theme, out);
+                layout_code(&lines, width, theme, amb, out);
                 continue;
             }
             Block::Blank => out.push(Line::default()),
-            Block::Table { rows, hang } => table::layout(rows, hang, width, theme, out),
+            Block::Table { rows, hang } => table::layout(rows, hang, width, theme, amb, out),
         }
         i += 1;
     }
 }
 
 /// The article as the article pane and `kanbao show` present it: title, date, category
-/// and tags, a rule, the body, then the numbered links.
-pub fn render(post: &Post, category_name: Option<&str>, width: usize, theme: &Theme) -> Article {
+/// and tags, a rule, the body, then the numbered links. `width` columns as measured with
+/// `amb`.
+pub fn render(
+    post: &Post,
+    category_name: Option<&str>,
+    width: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Article {
     let width = width.max(1);
-    let doc = html::parse(&markdown::to_html(&post.body), theme);
+    let doc = html::parse(&markdown::to_html(&post.body), theme, amb);
     let mut lines = Vec::new();
     lines.extend(wrap::wrap(
         &[Span::styled(post.title.clone(), theme.title)],
         &[],
         width,
+        amb,
     ));
     let mut meta = Vec::new();
     if let Some(d) = post.date {
@@ -132,13 +148,15 @@ pub fn render(post: &Post, category_name: Option<&str>, width: usize, theme: &Th
             &[Span::styled(meta.join(" · "), theme.meta)],
             &[],
             width,
+            amb,
         ));
     }
-    lines.push(Line::styled("─".repeat(width), theme.meta));
-    layout(&doc, width, theme, &mut lines);
+    let rule = amb.box_char('─').to_string();
+    lines.push(Line::styled(rule.repeat(width), theme.meta));
+    layout(&doc, width, theme, amb, &mut lines);
     if !doc.links.is_empty() {
         lines.push(Line::default());
-        lines.push(Line::styled("─".repeat(width.min(8)), theme.meta));
+        lines.push(Line::styled(rule.repeat(width.min(8)), theme.meta));
         for (i, url) in doc.links.iter().enumerate() {
             let label = format!("[{}] ", i + 1);
             let hang = vec![Span::raw(" ".repeat(label.len()))];
@@ -146,7 +164,7 @@ pub fn render(post: &Post, category_name: Option<&str>, width: usize, theme: &Th
                 Span::styled(label, theme.meta),
                 Span::styled(url.clone(), theme.link),
             ];
-            lines.extend(wrap::wrap(&spans, &hang, width));
+            lines.extend(wrap::wrap(&spans, &hang, width, amb));
         }
     }
     Article {
@@ -221,11 +239,15 @@ pub fn line_text(line: &Line<'_>) -> String {
     line.spans.iter().map(|s| s.content.as_ref()).collect()
 }
 
-/// Rendered articles keyed by (post, width), least recently used evicted first.
+/// What an article was laid out for: the post, the width and how ambiguous characters
+/// were measured (so articles laid out with different settings never mix).
+pub type CacheKey = (PostIx, u16, AmbiguousWidth);
+
+/// Rendered articles by [`CacheKey`], least recently used evicted first.
 pub struct Cache {
     capacity: usize,
     tick: u64,
-    entries: HashMap<(PostIx, u16), (Rc<Article>, u64)>,
+    entries: HashMap<CacheKey, (Rc<Article>, u64)>,
 }
 
 impl Cache {
@@ -237,12 +259,8 @@ impl Cache {
         }
     }
 
-    /// The article for (post, width), rendering it with `make` only on a miss.
-    pub fn get_or_render(
-        &mut self,
-        key: (PostIx, u16),
-        make: impl FnOnce() -> Article,
-    ) -> Rc<Article> {
+    /// The article for `key`, rendering it with `make` only on a miss.
+    pub fn get_or_render(&mut self, key: CacheKey, make: impl FnOnce() -> Article) -> Rc<Article> {
         self.tick += 1;
         if let Some((article, used)) = self.entries.get_mut(&key) {
             *used = self.tick;
@@ -263,13 +281,13 @@ impl Cache {
     }
 
     /// The cached article, if any; never renders.
-    pub fn get(&self, key: (PostIx, u16)) -> Option<Rc<Article>> {
+    pub fn get(&self, key: CacheKey) -> Option<Rc<Article>> {
         self.entries.get(&key).map(|(a, _)| a.clone())
     }
 
     /// Forgets a post (its file changed).
     pub fn invalidate(&mut self, post: PostIx) {
-        self.entries.retain(|(p, _), _| *p != post);
+        self.entries.retain(|(p, _, _), _| *p != post);
     }
 
     pub fn len(&self) -> usize {
@@ -317,13 +335,17 @@ mod tests {
                 Article::default()
             });
         };
-        get(&mut c, (1, 80));
-        get(&mut c, (1, 80));
-        get(&mut c, (2, 80));
-        get(&mut c, (1, 80));
-        get(&mut c, (3, 80));
+        let n = AmbiguousWidth::Narrow;
+        get(&mut c, (1, 80, n));
+        get(&mut c, (1, 80, n));
+        get(&mut c, (2, 80, n));
+        get(&mut c, (1, 80, n));
+        get(&mut c, (3, 80, n));
         assert_eq!(c.len(), 2);
-        assert!(c.get((1, 80)).is_some() && c.get((2, 80)).is_none());
+        assert!(c.get((1, 80, n)).is_some() && c.get((2, 80, n)).is_none());
         assert_eq!(renders.get(), 3);
+        // the same post and width measured the other way is another article
+        get(&mut c, (1, 80, AmbiguousWidth::Wide));
+        assert_eq!(renders.get(), 4);
     }
 }

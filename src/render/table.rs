@@ -13,7 +13,8 @@
 //! * when the maxima fit, every column gets its maximum; otherwise each column gets its
 //!   minimum plus a share of the room left, proportional to `max - min`.
 //!
-//! The table is boxed (`┌ ┬ ┐ │ ├ ┼ ┤ └ ┴ ┘`), with one space of padding in each cell
+//! The table is boxed (`┌ ┬ ┐ │ ├ ┼ ┤ └ ┴ ┘`, or `+ - |` where ambiguous characters are
+//! two columns wide), with one space of padding in each cell
 //! when that costs no wrapping or the minima still fit with it, and without padding
 //! otherwise. Every cell is wrapped with [`wrap::wrap`] to its column's width, so kinsoku
 //! and word rules hold in cells as in prose, and aligned by display width (left, center or
@@ -28,7 +29,7 @@ use ratatui::text::{Line, Span};
 
 use super::html::Block;
 use super::theme::Theme;
-use super::width::str_width;
+use super::width::{AmbiguousWidth, str_width};
 use super::wrap;
 
 /// A piece longer than this (a URL, a long identifier) does not make its column wider:
@@ -53,13 +54,13 @@ pub struct Cell {
     pub align: Align,
 }
 
-fn spans_width(spans: &[Span<'_>]) -> usize {
-    spans.iter().map(|s| str_width(&s.content)).sum()
+fn spans_width(spans: &[Span<'_>], amb: AmbiguousWidth) -> usize {
+    spans.iter().map(|s| str_width(&s.content, amb)).sum()
 }
 
 /// The widest piece of `text` that no line break may cut (UAX #14 plus kinsoku), capped
 /// at [`LONG_PIECE`].
-pub fn min_piece(text: &str) -> usize {
+pub fn min_piece(text: &str, amb: AmbiguousWidth) -> usize {
     let mut widest = 0;
     let mut start = 0;
     for (i, _) in unicode_linebreak::linebreaks(text) {
@@ -74,20 +75,20 @@ pub fn min_piece(text: &str) -> usize {
             }
         }
         let piece = text[start..i].trim_end();
-        widest = widest.max(str_width(piece).min(LONG_PIECE));
+        widest = widest.max(str_width(piece, amb).min(LONG_PIECE));
         start = i;
     }
     widest
 }
 
 /// (minimum, maximum) width of a cell.
-fn measure(cell: &Cell) -> (usize, usize) {
+fn measure(cell: &Cell, amb: AmbiguousWidth) -> (usize, usize) {
     let (mut min, mut max) = (0, 0);
     for line in &cell.lines {
         if let Block::Text { spans, hang } = line {
             let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
-            max = max.max(str_width(&text));
-            min = min.max(min_piece(&text) + spans_width(hang));
+            max = max.max(str_width(&text, amb));
+            min = min.max(min_piece(&text, amb) + spans_width(hang, amb));
         }
     }
     (min.min(max).max(1), max.max(1))
@@ -150,16 +151,16 @@ fn spread(extra: usize, weights: &[usize]) -> Vec<usize> {
 }
 
 /// Column minima and maxima.
-fn columns(grid: &[Vec<Placed<'_>>], n: usize) -> (Vec<usize>, Vec<usize>) {
+fn columns(grid: &[Vec<Placed<'_>>], n: usize, amb: AmbiguousWidth) -> (Vec<usize>, Vec<usize>) {
     let mut min = vec![1; n];
     let mut max = vec![1; n];
     for p in grid.iter().flatten().filter(|p| p.span == 1) {
-        let (a, b) = measure(p.cell);
+        let (a, b) = measure(p.cell, amb);
         min[p.col] = min[p.col].max(a);
         max[p.col] = max[p.col].max(b);
     }
     for p in grid.iter().flatten().filter(|p| p.span > 1) {
-        let (a, b) = measure(p.cell);
+        let (a, b) = measure(p.cell, amb);
         // The borders between spanned columns are room for the cell too (counted without
         // padding, the narrower case).
         let inner = p.span - 1;
@@ -206,7 +207,7 @@ fn fit(min: &[usize], max: &[usize], avail: usize) -> Option<(Vec<usize>, usize)
 }
 
 /// The rows of one cell wrapped to `w` columns.
-fn cell_rows(cell: &Cell, w: usize, theme: &Theme) -> Vec<Line<'static>> {
+fn cell_rows(cell: &Cell, w: usize, theme: &Theme, amb: AmbiguousWidth) -> Vec<Line<'static>> {
     let mut out = Vec::new();
     for line in &cell.lines {
         match line {
@@ -216,9 +217,9 @@ fn cell_rows(cell: &Cell, w: usize, theme: &Theme) -> Vec<Line<'static>> {
                         .iter()
                         .map(|s| s.clone().style(theme.strong.patch(s.style)))
                         .collect();
-                    out.extend(wrap::wrap(&bold, hang, w));
+                    out.extend(wrap::wrap(&bold, hang, w, amb));
                 } else {
-                    out.extend(wrap::wrap(spans, hang, w));
+                    out.extend(wrap::wrap(spans, hang, w, amb));
                 }
             }
             _ => out.push(Line::default()),
@@ -241,21 +242,22 @@ fn rule(
     above: &[bool],
     below: &[bool],
     [left, right]: [char; 2],
+    amb: AmbiguousWidth,
 ) -> String {
     let mut s = String::new();
-    s.push(left);
+    s.push(amb.box_char(left));
     for (i, w) in widths.iter().enumerate() {
-        s.extend(std::iter::repeat_n('─', w + 2 * pad));
+        s.extend(std::iter::repeat_n(amb.box_char('─'), w + 2 * pad));
         if i + 1 < widths.len() {
-            s.push(match (above[i], below[i]) {
+            s.push(amb.box_char(match (above[i], below[i]) {
                 (true, true) => '┼',
                 (false, true) => '┬',
                 (true, false) => '┴',
                 (false, false) => '─',
-            });
+            }));
         }
     }
-    s.push(right);
+    s.push(amb.box_char(right));
     s
 }
 
@@ -278,8 +280,8 @@ fn boundaries(row: &[Placed<'_>], n: usize) -> Vec<bool> {
     b
 }
 
-fn aligned(line: Line<'static>, w: usize, align: Align) -> Vec<Span<'static>> {
-    let used = spans_width(&line.spans);
+fn aligned(line: Line<'static>, w: usize, align: Align, amb: AmbiguousWidth) -> Vec<Span<'static>> {
+    let used = spans_width(&line.spans, amb);
     let room = w.saturating_sub(used);
     let (l, r) = match align {
         Align::Left => (0, room),
@@ -304,9 +306,10 @@ pub fn layout(
     hang: &[Span<'static>],
     width: usize,
     theme: &Theme,
+    amb: AmbiguousWidth,
     out: &mut Vec<Line<'static>>,
 ) {
-    let hang_w = spans_width(hang);
+    let hang_w = spans_width(hang, amb);
     let (hang, avail) = if hang_w > 0 && hang_w + 8 <= width {
         (hang, width - hang_w)
     } else {
@@ -316,9 +319,9 @@ pub fn layout(
     if n == 0 || width == 0 {
         return;
     }
-    let (min, max) = columns(&grid, n);
+    let (min, max) = columns(&grid, n, amb);
     let Some((widths, pad)) = fit(&min, &max, avail) else {
-        stacked(rows, hang, avail, theme, out);
+        stacked(rows, hang, avail, theme, amb, out);
         return;
     };
     let border = theme.quote;
@@ -334,7 +337,7 @@ pub fn layout(
         .iter()
         .map(|r| {
             r.iter()
-                .map(|p| cell_rows(p.cell, span_w(p), theme))
+                .map(|p| cell_rows(p.cell, span_w(p), theme, amb))
                 .collect()
         })
         .collect();
@@ -344,40 +347,41 @@ pub fn layout(
         .skip(heads)
         .any(|r| r.iter().any(|c| c.len() > 1));
     let none = vec![false; n.saturating_sub(1)];
+    let bar = amb.box_char('│').to_string();
     let mut above = none.clone();
     for (ri, (row, cells)) in grid.iter().zip(laid).enumerate() {
         let here = boundaries(row, n);
         if ri == 0 {
-            out.push(line(rule(&widths, pad, &none, &here, ['┌', '┐'])));
+            out.push(line(rule(&widths, pad, &none, &here, ['┌', '┐'], amb)));
         } else if ri <= heads || ruled {
-            out.push(line(rule(&widths, pad, &above, &here, ['├', '┤'])));
+            out.push(line(rule(&widths, pad, &above, &here, ['├', '┤'], amb)));
         }
         let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let mut cells: Vec<_> = cells.into_iter().map(|c| c.into_iter()).collect();
         for _ in 0..height {
             let mut spans = hang.to_vec();
-            spans.push(Span::styled("│", border));
+            spans.push(Span::styled(bar.clone(), border));
             let mut col = 0;
             for (p, rows) in row.iter().zip(cells.iter_mut()) {
                 let w = span_w(p);
                 let l = rows.next().unwrap_or_default();
                 spans.push(Span::raw(" ".repeat(pad)));
-                spans.extend(aligned(l, w, p.cell.align));
+                spans.extend(aligned(l, w, p.cell.align, amb));
                 spans.push(Span::raw(" ".repeat(pad)));
-                spans.push(Span::styled("│", border));
+                spans.push(Span::styled(bar.clone(), border));
                 col = p.col + p.span;
             }
             // A short row: empty cells to the table's edge.
             for w in &widths[col.min(n)..] {
                 spans.push(Span::raw(" ".repeat(w + 2 * pad)));
-                spans.push(Span::styled("│", border));
+                spans.push(Span::styled(bar.clone(), border));
             }
             out.push(Line::from(spans));
         }
         above = here;
     }
     if !grid.is_empty() {
-        out.push(line(rule(&widths, pad, &above, &none, ['└', '┘'])));
+        out.push(line(rule(&widths, pad, &above, &none, ['└', '┘'], amb)));
     }
 }
 
@@ -401,6 +405,7 @@ fn stacked(
     hang: &[Span<'static>],
     width: usize,
     theme: &Theme,
+    amb: AmbiguousWidth,
     out: &mut Vec<Line<'static>>,
 ) {
     let heads = header_rows(rows);
@@ -426,7 +431,10 @@ fn stacked(
     let indent = if width >= 6 { "  " } else { "" };
     let mut sub_hang = hang.to_vec();
     sub_hang.push(Span::raw(indent));
-    let rule = || Line::from(prefix(vec![Span::styled("─".repeat(width), theme.quote)]));
+    let rule = || {
+        let text = amb.box_char('─').to_string().repeat(width);
+        Line::from(prefix(vec![Span::styled(text, theme.quote)]))
+    };
     // With no header row, every row is a record; with one, the header names the fields.
     let body = if heads > 0 { &grid[heads..] } else { &grid[..] };
     let body = if body.is_empty() { &grid[..] } else { body };
@@ -453,7 +461,12 @@ fn stacked(
                 s.extend(spans.iter().cloned());
                 let mut hh = sub_hang.clone();
                 hh.extend(h.iter().cloned());
-                out.extend(wrap::wrap(&prefix(s), &hh, width + spans_width(hang)));
+                out.extend(wrap::wrap(
+                    &prefix(s),
+                    &hh,
+                    width + spans_width(hang, amb),
+                    amb,
+                ));
                 first = false;
             }
         }
@@ -469,9 +482,12 @@ mod tests {
 
     #[test]
     fn pieces_keep_kinsoku_glue() {
-        assert_eq!(min_piece("营业收入（亿元）"), 4);
-        assert_eq!(min_piece("Northwind Motors"), 9);
-        assert_eq!(min_piece(&"x".repeat(50)), LONG_PIECE);
+        let n = AmbiguousWidth::Narrow;
+        assert_eq!(min_piece("营业收入（亿元）", n), 4);
+        assert_eq!(min_piece("Northwind Motors", n), 9);
+        assert_eq!(min_piece(&"x".repeat(50), n), LONG_PIECE);
+        assert_eq!(min_piece("“引号”", n), 3);
+        assert_eq!(min_piece("“引号”", AmbiguousWidth::Wide), 4);
     }
 
     #[test]

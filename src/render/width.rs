@@ -1,7 +1,8 @@
 //! Display width of text, measured per grapheme cluster.
 //!
-//! The measure is exactly the one ratatui 0.30 uses when it draws a string
-//! (`Buffer::set_stringn`, `Span::styled_graphemes` + `CellWidth`):
+//! With [`AmbiguousWidth::Narrow`] (the default) the measure is exactly the one
+//! ratatui 0.30 uses when it draws a string (`Buffer::set_stringn`,
+//! `Span::styled_graphemes` + `CellWidth`):
 //!
 //! * the text is split into extended grapheme clusters
 //!   (`unicode-segmentation`, `graphemes(s, true)`);
@@ -17,21 +18,63 @@
 //!
 //! A row whose [`str_width`] is at most `w` is therefore never clipped by
 //! ratatui in an area `w` columns wide.
+//!
+//! [`AmbiguousWidth::Wide`] keeps every rule but takes
+//! `UnicodeWidthStr::width_cjk` instead of `width`: East Asian Ambiguous
+//! characters (`“ ” ‘ ’ · … ─ ○`, box drawing) are 2 columns, as a terminal in
+//! a CJK locale draws them. ratatui knows nothing of that, so the ui draws
+//! such text itself (`ui::draw`).
 
 use std::borrow::Cow;
 
 use ratatui::buffer::CellWidth;
 use unicode_segmentation::UnicodeSegmentation;
+use unicode_width::UnicodeWidthStr;
 
-/// The character appended by [`truncate`]; it is 1 column wide.
+/// The character appended by [`truncate`].
 pub const ELLIPSIS: char = '…';
 
-/// Display width of one extended grapheme cluster, as ratatui draws it.
+/// How many columns the terminal gives an East Asian Ambiguous character: the
+/// `ambiguous_width` setting.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
+pub enum AmbiguousWidth {
+    /// One column, as ratatui and most terminals draw them.
+    #[default]
+    Narrow,
+    /// Two columns, as terminals in a CJK locale draw them.
+    Wide,
+}
+
+impl AmbiguousWidth {
+    /// The setting for `n` columns, if that is 1 or 2.
+    pub fn from_columns(n: u8) -> Option<Self> {
+        match n {
+            1 => Some(AmbiguousWidth::Narrow),
+            2 => Some(AmbiguousWidth::Wide),
+            _ => None,
+        }
+    }
+
+    /// The light box-drawing character `c` (a rule, a border, a corner or junction) as
+    /// drawn with this setting. Every box-drawing character is ambiguous, so where they are
+    /// two columns wide an ASCII stand-in of one column (`- | +`) keeps rules and borders
+    /// the length they were laid out for.
+    pub fn box_char(self, c: char) -> char {
+        match (self, c) {
+            (AmbiguousWidth::Narrow, _) => c,
+            (AmbiguousWidth::Wide, '─') => '-',
+            (AmbiguousWidth::Wide, '│') => '|',
+            (AmbiguousWidth::Wide, _) => '+',
+        }
+    }
+}
+
+/// Display width of one extended grapheme cluster, as the terminal draws it.
 ///
 /// Passing more than one cluster gives the width of the string measured as
 /// one symbol, which is not what ratatui draws; use [`str_width`] then.
 #[inline]
-pub fn grapheme_width(g: &str) -> usize {
+pub fn grapheme_width(g: &str, amb: AmbiguousWidth) -> usize {
     let b = g.as_bytes();
     if b.len() == 1 {
         return usize::from(!b[0].is_ascii_control());
@@ -39,17 +82,26 @@ pub fn grapheme_width(g: &str) -> usize {
     if g.contains(char::is_control) {
         return 0;
     }
-    usize::from(g.cell_width())
+    match amb {
+        AmbiguousWidth::Narrow => usize::from(g.cell_width()),
+        // `cell_width` is `width` plus the halfwidth (han)dakuten; the same rule here.
+        AmbiguousWidth::Wide => {
+            g.width_cjk()
+                + g.chars()
+                    .filter(|c| matches!(c, '\u{ff9e}' | '\u{ff9f}'))
+                    .count()
+        }
+    }
 }
 
 /// Display width of a string: the sum of its clusters' [`grapheme_width`].
-pub fn str_width(s: &str) -> usize {
+pub fn str_width(s: &str, amb: AmbiguousWidth) -> usize {
     if s.is_ascii() {
         // Every ASCII byte is its own cluster except "\r\n", and that one
         // contains a control character, so it is not drawn either.
         return s.bytes().filter(|b| !b.is_ascii_control()).count();
     }
-    s.graphemes(true).map(grapheme_width).sum()
+    s.graphemes(true).map(|g| grapheme_width(g, amb)).sum()
 }
 
 /// Shorten `s` to at most `max` columns.
@@ -59,19 +111,19 @@ pub fn str_width(s: &str) -> usize {
 /// trailing `…` is kept (trailing whitespace of that prefix is dropped) and
 /// `…` is appended. A wide character is never cut in half: if only one
 /// column is left for it, it is dropped and the result is narrower than
-/// `max`. `max == 0` gives `""`.
-pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
-    if str_width(s) <= max {
+/// `max`. `""` when not even the `…` fits.
+pub fn truncate(s: &str, max: usize, amb: AmbiguousWidth) -> Cow<'_, str> {
+    if str_width(s, amb) <= max {
         return Cow::Borrowed(s);
     }
-    if max == 0 {
+    let ellipsis_w = grapheme_width(ELLIPSIS.encode_utf8(&mut [0; 4]), amb);
+    let Some(budget) = max.checked_sub(ellipsis_w) else {
         return Cow::Borrowed("");
-    }
-    let budget = max - 1; // one column for the ellipsis
+    };
     let mut used = 0;
     let mut end = 0;
     for (i, g) in s.grapheme_indices(true) {
-        let w = grapheme_width(g);
+        let w = grapheme_width(g, amb);
         if used + w > budget {
             break;
         }
@@ -87,9 +139,9 @@ pub fn truncate(s: &str, max: usize) -> Cow<'_, str> {
 
 /// [`truncate`] `s` to `width` columns, then pad it with spaces to exactly
 /// `width` columns (for fixed-width list columns).
-pub fn pad_to(s: &str, width: usize) -> String {
-    let t = truncate(s, width);
-    let w = str_width(&t);
+pub fn pad_to(s: &str, width: usize, amb: AmbiguousWidth) -> String {
+    let t = truncate(s, width, amb);
+    let w = str_width(&t, amb);
     let pad = width.saturating_sub(w);
     let mut out = String::with_capacity(t.len() + pad);
     out.push_str(&t);
@@ -98,11 +150,11 @@ pub fn pad_to(s: &str, width: usize) -> String {
 }
 
 /// The end of `s` that fits in `max` columns (for a prompt whose start scrolls away).
-pub fn tail(s: &str, max: usize) -> &str {
+pub fn tail(s: &str, max: usize, amb: AmbiguousWidth) -> &str {
     let mut w = 0;
     let mut start = s.len();
     for (i, g) in s.grapheme_indices(true).rev() {
-        w += grapheme_width(g);
+        w += grapheme_width(g, amb);
         if w > max {
             break;
         }
@@ -110,54 +162,87 @@ pub fn tail(s: &str, max: usize) -> &str {
     }
     &s[start..]
 }
-
 #[cfg(test)]
 mod tests {
+    use super::*;
+
+    const N: AmbiguousWidth = AmbiguousWidth::Narrow;
+    const W: AmbiguousWidth = AmbiguousWidth::Wide;
+
     #[test]
     fn tail_keeps_the_end() {
-        assert_eq!(super::tail("搜索：中文abc", 5), "文abc");
-        assert_eq!(super::tail("abc", 10), "abc");
-        assert_eq!(super::tail("中文", 1), "");
+        assert_eq!(super::tail("搜索：中文abc", 5, N), "文abc");
+        assert_eq!(super::tail("abc", 10, N), "abc");
+        assert_eq!(super::tail("中文", 1, N), "");
+        assert_eq!(super::tail("“引”", 3, W), "”");
     }
-
-    use super::*;
 
     #[test]
     fn ascii() {
-        assert_eq!(str_width(""), 0);
-        assert_eq!(str_width("hello"), 5);
-        assert_eq!(grapheme_width("a"), 1);
-        assert_eq!(grapheme_width(" "), 1);
+        assert_eq!(str_width("", N), 0);
+        assert_eq!(str_width("hello", N), 5);
+        assert_eq!(grapheme_width("a", N), 1);
+        assert_eq!(grapheme_width(" ", N), 1);
     }
 
     #[test]
     fn controls_are_not_drawn() {
-        assert_eq!(grapheme_width("\t"), 0);
-        assert_eq!(grapheme_width("\r\n"), 0);
-        assert_eq!(grapheme_width("\u{1b}"), 0);
-        assert_eq!(str_width("a\tb\r\nc\u{7f}"), 3);
-        assert_eq!(str_width("中\t文"), 4);
+        assert_eq!(grapheme_width("\t", N), 0);
+        assert_eq!(grapheme_width("\r\n", N), 0);
+        assert_eq!(grapheme_width("\u{1b}", N), 0);
+        assert_eq!(str_width("a\tb\r\nc\u{7f}", N), 3);
+        assert_eq!(str_width("中\t文", N), 4);
     }
 
     #[test]
     fn cjk() {
-        assert_eq!(grapheme_width("中"), 2);
-        assert_eq!(grapheme_width("あ"), 2);
-        assert_eq!(grapheme_width("한"), 2);
-        assert_eq!(grapheme_width("，"), 2);
-        assert_eq!(grapheme_width("。"), 2);
-        assert_eq!(grapheme_width("　"), 2);
-        assert_eq!(str_width("中文abc"), 7);
+        assert_eq!(grapheme_width("中", N), 2);
+        assert_eq!(grapheme_width("あ", N), 2);
+        assert_eq!(grapheme_width("한", N), 2);
+        assert_eq!(grapheme_width("，", N), 2);
+        assert_eq!(grapheme_width("。", N), 2);
+        assert_eq!(grapheme_width("　", N), 2);
+        assert_eq!(str_width("中文abc", N), 7);
         // halfwidth katakana and the halfwidth dakuten ratatui counts as 1
-        assert_eq!(grapheme_width("ｶ"), 1);
+        assert_eq!(grapheme_width("ｶ", N), 1);
         // unicode-width 0.2.3 already gives U+FF9E one column and ratatui
         // adds another; we follow ratatui, whatever it reserves is what counts
-        assert_eq!(grapheme_width("ｶﾞ"), usize::from("ｶﾞ".cell_width()));
-        assert!(grapheme_width("ｶﾞ") >= 2);
+        assert_eq!(grapheme_width("ｶﾞ", N), usize::from("ｶﾞ".cell_width()));
+        assert!(grapheme_width("ｶﾞ", N) >= 2);
         // ambiguous-width punctuation is narrow
-        assert_eq!(grapheme_width("…"), 1);
-        assert_eq!(grapheme_width("“"), 1);
-        assert_eq!(grapheme_width("—"), 1);
+        assert_eq!(grapheme_width("…", N), 1);
+        assert_eq!(grapheme_width("“", N), 1);
+        assert_eq!(grapheme_width("—", N), 1);
+    }
+
+    #[test]
+    fn ambiguous_wide() {
+        assert_eq!(str_width("“中”", W), 6);
+        assert_eq!(str_width("“中”", N), 4);
+        assert_eq!(str_width("“中", W), 4);
+        assert_eq!(grapheme_width("…", W), 2);
+        assert_eq!(grapheme_width("─", W), 2);
+        assert_eq!(grapheme_width("·", W), 2);
+        assert_eq!(grapheme_width("○", W), 2);
+        // not ambiguous: unchanged
+        assert_eq!(str_width("hello, world", W), 12);
+        assert_eq!(str_width("中文，。", W), 8);
+        assert_eq!(grapheme_width("›", W), 1);
+        assert_eq!(grapheme_width("e\u{301}", W), 1);
+        assert_eq!(grapheme_width("👍🏽", W), 2);
+        // the other rules hold: controls, halfwidth dakuten
+        assert_eq!(str_width("a\t“", W), 3);
+        assert_eq!(grapheme_width("ｶﾞ", W), grapheme_width("ｶﾞ", N));
+    }
+
+    #[test]
+    fn truncate_wide_ellipsis() {
+        // the ellipsis is two columns too
+        assert_eq!(truncate("“引号”很长", 6, W), "“引…");
+        assert_eq!(truncate("abcdef", 5, W), "abc…");
+        assert_eq!(truncate("abcdef", 1, W), "");
+        assert_eq!(pad_to("abcdef", 1, W), " ");
+        assert_eq!(pad_to("…", 3, W), "… ");
     }
 
     #[test]
@@ -165,30 +250,30 @@ mod tests {
         // ZWJ family is one cluster, two columns
         let family = "👨\u{200d}👩\u{200d}👧\u{200d}👦";
         assert_eq!(family.graphemes(true).count(), 1);
-        assert_eq!(grapheme_width(family), 2);
-        assert_eq!(str_width(family), 2);
+        assert_eq!(grapheme_width(family, N), 2);
+        assert_eq!(str_width(family, N), 2);
         // flag: two regional indicators, one cluster
-        assert_eq!(grapheme_width("🇨🇳"), 2);
-        assert_eq!(str_width("🇨🇳🇯🇵"), 4);
+        assert_eq!(grapheme_width("🇨🇳", N), 2);
+        assert_eq!(str_width("🇨🇳🇯🇵", N), 4);
         // VS16 turns a text-presentation character into a wide emoji
-        assert_eq!(grapheme_width("❤"), 1);
-        assert_eq!(grapheme_width("❤\u{fe0f}"), 2);
+        assert_eq!(grapheme_width("❤", N), 1);
+        assert_eq!(grapheme_width("❤\u{fe0f}", N), 2);
         // skin tone modifier
-        assert_eq!(grapheme_width("👍🏽"), 2);
+        assert_eq!(grapheme_width("👍🏽", N), 2);
         // keycap
-        assert_eq!(grapheme_width("1\u{fe0f}\u{20e3}"), 2);
+        assert_eq!(grapheme_width("1\u{fe0f}\u{20e3}", N), 2);
     }
 
     #[test]
     fn combining_marks() {
         let e = "e\u{301}";
         assert_eq!(e.graphemes(true).count(), 1);
-        assert_eq!(grapheme_width(e), 1);
-        assert_eq!(str_width("cafe\u{301}"), 4);
+        assert_eq!(grapheme_width(e, N), 1);
+        assert_eq!(str_width("cafe\u{301}", N), 4);
         // a lone combining mark is a zero-width cluster
-        assert_eq!(str_width("\u{301}"), 0);
+        assert_eq!(str_width("\u{301}", N), 0);
         // zero-width space
-        assert_eq!(str_width("a\u{200b}b"), 2);
+        assert_eq!(str_width("a\u{200b}b", N), 2);
     }
 
     /// Width of every cluster equals what ratatui puts into a buffer.
@@ -211,33 +296,33 @@ mod tests {
         for s in samples {
             let mut buf = Buffer::empty(Rect::new(0, 0, 60, 1));
             let (x, _) = buf.set_stringn(0, 0, s, 60, Style::default());
-            assert_eq!(usize::from(x), str_width(s), "{s:?}");
+            assert_eq!(usize::from(x), str_width(s, N), "{s:?}");
         }
     }
 
     #[test]
     fn truncate_fits_unchanged() {
-        assert!(matches!(truncate("abc", 3), Cow::Borrowed("abc")));
-        assert!(matches!(truncate("中文", 4), Cow::Borrowed("中文")));
-        assert_eq!(truncate("", 0), "");
+        assert!(matches!(truncate("abc", 3, N), Cow::Borrowed("abc")));
+        assert!(matches!(truncate("中文", 4, N), Cow::Borrowed("中文")));
+        assert_eq!(truncate("", 0, N), "");
     }
 
     #[test]
     fn truncate_examples() {
-        assert_eq!(truncate("hello world", 8), "hello w…");
-        assert_eq!(truncate("hello world", 7), "hello…");
-        assert_eq!(truncate("hello", 0), "");
-        assert_eq!(truncate("hello", 1), "…");
+        assert_eq!(truncate("hello world", 8, N), "hello w…");
+        assert_eq!(truncate("hello world", 7, N), "hello…");
+        assert_eq!(truncate("hello", 0, N), "");
+        assert_eq!(truncate("hello", 1, N), "…");
         // never cut a wide character: 中 needs 2, only 1 left after 2+1
-        assert_eq!(truncate("中文字", 4), "中…");
-        assert_eq!(truncate("中文字", 5), "中文…");
-        assert_eq!(truncate("中文字", 1), "…");
-        assert_eq!(truncate("中文字", 2), "…");
+        assert_eq!(truncate("中文字", 4, N), "中…");
+        assert_eq!(truncate("中文字", 5, N), "中文…");
+        assert_eq!(truncate("中文字", 1, N), "…");
+        assert_eq!(truncate("中文字", 2, N), "…");
         // a ZWJ sequence stays whole
         let fam = "👨\u{200d}👩\u{200d}👧";
-        assert_eq!(truncate(&format!("{fam}{fam}"), 3), format!("{fam}…"));
+        assert_eq!(truncate(&format!("{fam}{fam}"), 3, N), format!("{fam}…"));
         // combining mark stays with its base
-        assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 2), "e\u{301}…");
+        assert_eq!(truncate("e\u{301}e\u{301}e\u{301}", 2, N), "e\u{301}…");
     }
 
     #[test]
@@ -249,40 +334,43 @@ mod tests {
             "e\u{301}x\u{301}❤\u{fe0f}ｶﾞ“引号”",
             "plain ascii text that is long enough",
         ];
-        for s in samples {
-            let full = str_width(s);
+        for (s, amb) in samples.iter().flat_map(|s| [(s, N), (s, W)]) {
+            let full = str_width(s, amb);
+            let ellipsis_w = str_width("…", amb);
             for max in 0..=20 {
-                let t = truncate(s, max);
-                let w = str_width(&t);
+                let t = truncate(s, max, amb);
+                let w = str_width(&t, amb);
                 assert!(w <= max, "{s:?} max {max}: {t:?} is {w} wide");
                 if full <= max {
-                    assert_eq!(t, s);
+                    assert_eq!(t, *s);
+                } else if max < ellipsis_w {
+                    assert_eq!(t, "");
                 } else {
-                    assert!(max == 0 || t.ends_with(ELLIPSIS), "{t:?}");
+                    assert!(t.ends_with(ELLIPSIS), "{t:?}");
                     // nothing useful was thrown away: at most one column short
                     // (a wide cluster that did not fit), unless trailing
                     // whitespace was trimmed
                     let kept = t.trim_end_matches(ELLIPSIS);
                     assert!(s.starts_with(kept), "{s:?} {t:?}");
                     let next = s[kept.len()..].graphemes(true).next().unwrap_or("");
-                    if max > 0 && !next.starts_with(char::is_whitespace) {
+                    if !next.starts_with(char::is_whitespace) {
                         assert!(
-                            w + grapheme_width(next) > max,
+                            w + grapheme_width(next, amb) > max,
                             "{s:?} max {max}: {t:?} wastes room"
                         );
                     }
                 }
-                let p = pad_to(s, max);
-                assert_eq!(str_width(&p), max, "pad_to {s:?} {max}: {p:?}");
+                let p = pad_to(s, max, amb);
+                assert_eq!(str_width(&p, amb), max, "pad_to {s:?} {max}: {p:?}");
             }
         }
     }
 
     #[test]
     fn pad_examples() {
-        assert_eq!(pad_to("ab", 4), "ab  ");
-        assert_eq!(pad_to("中文字", 4), "中… ");
-        assert_eq!(pad_to("abcdef", 4), "abc…");
-        assert_eq!(pad_to("x", 0), "");
+        assert_eq!(pad_to("ab", 4, N), "ab  ");
+        assert_eq!(pad_to("中文字", 4, N), "中… ");
+        assert_eq!(pad_to("abcdef", 4, N), "abc…");
+        assert_eq!(pad_to("x", 0, N), "");
     }
 }

@@ -11,6 +11,7 @@ use super::layout::{Areas, Mode};
 use crate::keymap::Action;
 use crate::loader::{LoadEvent, Summary, Warning};
 use crate::post::Post;
+use crate::render::width::AmbiguousWidth;
 use crate::render::{self, Article, Cache, theme::Theme};
 use crate::state::State;
 use crate::store::{Grouping, PostIx, Store};
@@ -187,6 +188,9 @@ impl Unread {
 pub struct Model {
     pub store: Store,
     pub theme: Theme,
+    /// How the terminal draws ambiguous-width characters; articles are laid out and
+    /// every row measured and drawn with it.
+    pub ambiguous_width: AmbiguousWidth,
     pub grouping: Grouping,
     pub sort: Sort,
     pub focus: Pane,
@@ -230,6 +234,7 @@ impl Model {
         let mut m = Model {
             store: Store::default(),
             theme,
+            ambiguous_width: AmbiguousWidth::default(),
             grouping: Grouping::Category,
             sort: Sort::Newest,
             focus: Pane::Groups,
@@ -265,6 +270,12 @@ impl Model {
     /// Starts from a saved reading state.
     pub fn with_state(mut self, state: State) -> Self {
         self.state = state;
+        self
+    }
+
+    pub fn with_ambiguous_width(mut self, amb: AmbiguousWidth) -> Self {
+        self.ambiguous_width = amb;
+        self.refresh_article();
         self
     }
 
@@ -423,10 +434,11 @@ impl Model {
         let width = self.areas().article_text_width();
         let store = &self.store;
         let theme = &self.theme;
-        let article = self.cache.get_or_render((ix, width), || {
+        let amb = self.ambiguous_width;
+        let article = self.cache.get_or_render((ix, width, amb), || {
             let post = store.post(ix);
             let category = post.categories.first().map(|c| store.category_name(c));
-            render::render(post, category, width as usize, theme)
+            render::render(post, category, width as usize, theme, amb)
         });
         self.matches.clear();
         self.article = Some(match &self.search {

@@ -1,8 +1,9 @@
-//! The terminal UI: the Elm-style core (`app`), pane geometry (`layout`), drawing (`view`)
-//! and the event loop below, the only place that touches the terminal, carries out
-//! effects and saves state.
+//! The terminal UI: the Elm-style core (`app`), pane geometry (`layout`), drawing (`view`,
+//! text and boxes by our measure in `draw`) and the event loop below, the only place that
+//! touches the terminal, carries out effects and saves state.
 
 pub mod app;
+pub mod draw;
 pub mod layout;
 pub mod view;
 
@@ -175,7 +176,9 @@ fn event_loop(
     let keymap = config.keymap;
     let size = terminal.size()?;
     let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
-    let mut model = Model::new(config.theme, (size.width, size.height)).with_state(state);
+    let mut model = Model::new(config.theme, (size.width, size.height))
+        .with_state(state)
+        .with_ambiguous_width(config.ambiguous_width);
     model.message = warning;
     // Live reload starts when the first load is done, so the two walks do not compete.
     let mut watch_paths = match &source {

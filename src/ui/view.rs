@@ -2,28 +2,50 @@
 //! the rows on screen are touched, so a frame costs the same with 100 or 100,000 posts.
 
 use ratatui::Frame;
-use ratatui::layout::{Alignment, Rect};
+use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, BorderType, Clear, Padding, Paragraph};
+use ratatui::widgets::{Clear, Padding};
 
 use super::app::{Model, Overlay, Pane, PromptKind};
+use super::draw;
 use super::layout::Mode;
 use crate::keymap::{Action, BINDINGS, Keymap};
 use crate::render::width::{pad_to, str_width, tail, truncate};
 use crate::store::Grouping;
 
-fn pane_block<'a>(m: &Model, pane: Pane, title: String) -> Block<'a> {
+/// Draws a pane's box and title; returns the area inside it (less `padding`).
+fn pane_box(
+    m: &Model,
+    f: &mut Frame,
+    area: Rect,
+    pane: Pane,
+    title: &str,
+    padding: Padding,
+) -> Rect {
+    let amb = m.ambiguous_width;
     let focused = m.focus == pane && m.overlay.is_none();
-    let block = Block::bordered().title(Span::raw(format!(" {title} ")));
-    if focused {
-        block
-            .border_type(BorderType::Thick)
-            .border_style(m.theme.focus)
-            .title_style(m.theme.focus.add_modifier(Modifier::BOLD))
+    let (block, title_style) = if focused {
+        (
+            draw::bordered(true, amb).border_style(m.theme.focus),
+            m.theme.focus.add_modifier(Modifier::BOLD),
+        )
     } else {
-        block.border_style(m.theme.dim)
-    }
+        (
+            draw::bordered(false, amb).border_style(m.theme.dim),
+            Style::new(),
+        )
+    };
+    let block = block.padding(padding);
+    f.render_widget(&block, area);
+    draw::title(
+        f.buffer_mut(),
+        area,
+        &format!(" {title} "),
+        title_style,
+        amb,
+    );
+    block.inner(area)
 }
 
 fn row_style(m: &Model, pane: Pane) -> Style {
@@ -35,14 +57,14 @@ fn row_style(m: &Model, pane: Pane) -> Style {
 }
 
 /// `name ……… unread/total` in exactly `width` columns.
-fn name_count(name: &str, unread: usize, total: usize, width: usize) -> String {
+fn name_count(m: &Model, name: &str, unread: usize, total: usize, width: usize) -> String {
     let count = if unread > 0 {
         format!("{unread}/{total}")
     } else {
         total.to_string()
     };
     let room = width.saturating_sub(count.len() + 1);
-    format!("{} {count}", pad_to(name, room))
+    format!("{} {count}", pad_to(name, room, m.ambiguous_width))
 }
 
 fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
@@ -55,8 +77,7 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
     } else {
         format!("{label} ~ {}", m.filter)
     };
-    let block = pane_block(m, Pane::Groups, title);
-    let inner = block.inner(area);
+    let inner = pane_box(m, f, area, Pane::Groups, &title, Padding::ZERO);
     let w = inner.width as usize;
     let h = inner.height as usize;
     let lines: Vec<Line> = m
@@ -66,7 +87,7 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
         .skip(m.groups.offset)
         .take(h)
         .map(|(i, row)| {
-            let text = name_count(&row.name, row.unread, row.total, w);
+            let text = name_count(m, &row.name, row.unread, row.total, w);
             if i == m.groups.selected {
                 Line::styled(text, row_style(m, Pane::Groups))
             } else if row.unread == 0 {
@@ -76,14 +97,15 @@ fn draw_groups(m: &Model, f: &mut Frame, area: Rect) {
             }
         })
         .collect();
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    draw::lines(f.buffer_mut(), inner, &lines, m.ambiguous_width);
 }
 
 fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
+    let amb = m.ambiguous_width;
     let posts = m.current_posts();
     let name = m.selected_row().map_or("Posts", |r| r.name.as_str());
-    let block = pane_block(m, Pane::Posts, format!("{name} {}", posts.len()));
-    let inner = block.inner(area);
+    let title = format!("{name} {}", posts.len());
+    let inner = pane_box(m, f, area, Pane::Posts, &title, Padding::ZERO);
     let w = inner.width as usize;
     let h = inner.height as usize;
     // The date column shrinks on narrow panes: the title matters more.
@@ -94,6 +116,8 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
     } else {
         0
     };
+    let star_w = str_width("★", amb);
+    let no_star = " ".repeat(star_w);
     let lines: Vec<Line> = posts
         .iter()
         .enumerate()
@@ -106,9 +130,9 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
             let date = date
                 .get(5..5 + date_w)
                 .unwrap_or(date.get(5..).unwrap_or(""));
-            let date = pad_to(date, date_w);
-            let mark = if m.is_starred(ix) { "★" } else { " " };
-            let title_w = w.saturating_sub(date_w + usize::from(date_w > 0) + 1);
+            let date = pad_to(date, date_w, amb);
+            let mark = if m.is_starred(ix) { "★" } else { &no_star };
+            let title_w = w.saturating_sub(date_w + usize::from(date_w > 0) + star_w);
             let read = m.is_read(ix);
             let title_style = if read {
                 m.theme.dim
@@ -119,7 +143,7 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
                 Span::styled(date, m.theme.meta),
                 Span::raw(if date_w > 0 { " " } else { "" }),
                 Span::styled(mark, m.theme.heading),
-                Span::styled(pad_to(&p.title, title_w), title_style),
+                Span::styled(pad_to(&p.title, title_w, amb), title_style),
             ]);
             if i == m.posts.selected {
                 line = line.style(row_style(m, Pane::Posts));
@@ -127,13 +151,13 @@ fn draw_posts(m: &Model, f: &mut Frame, area: Rect) {
             line
         })
         .collect();
-    let body = if lines.is_empty() {
+    let lines = if lines.is_empty() {
         let msg = if m.loading { "Loading…" } else { "No posts" };
-        Paragraph::new(Line::styled(truncate(msg, w).into_owned(), m.theme.dim))
+        vec![Line::styled(truncate(msg, w, amb), m.theme.dim)]
     } else {
-        Paragraph::new(lines)
+        lines
     };
-    f.render_widget(body.block(block), area);
+    draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
 
 fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
@@ -154,8 +178,8 @@ fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
             vec![Line::styled("Enter on a post opens it here.", m.theme.dim)],
         ),
     };
-    let block = pane_block(m, Pane::Article, title).padding(Padding::horizontal(1));
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = pane_box(m, f, area, Pane::Article, &title, Padding::horizontal(1));
+    draw::lines(f.buffer_mut(), inner, &lines, m.ambiguous_width);
 }
 
 fn prompt_label(kind: PromptKind, links: usize) -> String {
@@ -169,14 +193,17 @@ fn prompt_label(kind: PromptKind, links: usize) -> String {
 }
 
 fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
+    let amb = m.ambiguous_width;
     let w = area.width as usize;
     if let Some(p) = &m.prompt {
         let links = m.article.as_ref().map_or(0, |a| a.links.len());
         let text = format!("{}{}", prompt_label(p.kind, links), p.input);
-        // Keep the end of a long input visible.
-        let shown = tail(&text, w.saturating_sub(1));
-        let line = Line::from(vec![Span::raw(pad_to(&format!("{shown}▏"), w))]);
-        f.render_widget(Paragraph::new(line).style(m.theme.status), area);
+        // Keep the end of a long input visible, and room for the cursor bar.
+        const BAR: &str = "▏";
+        let shown = tail(&text, w.saturating_sub(str_width(BAR, amb)), amb);
+        let line = Line::raw(pad_to(&format!("{shown}{BAR}"), w, amb));
+        f.buffer_mut().set_style(area, m.theme.status);
+        draw::line(f.buffer_mut(), area, &line, amb);
         return;
     }
     let mut left = if m.loading {
@@ -220,13 +247,37 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
                 .unwrap_or_default()
         )
     };
-    let right_w = str_width(&hints).min(w / 2);
-    let text = format!("{}{}", pad_to(&left, w - right_w), pad_to(&hints, right_w));
-    f.render_widget(Paragraph::new(Line::styled(text, m.theme.status)), area);
+    let right_w = str_width(&hints, amb).min(w / 2);
+    let text = format!(
+        "{}{}",
+        pad_to(&left, w - right_w, amb),
+        pad_to(&hints, right_w, amb)
+    );
+    draw::line(
+        f.buffer_mut(),
+        area,
+        &Line::styled(text, m.theme.status),
+        amb,
+    );
+}
+
+/// Clears `area` and draws an overlay's box with its titles; returns the area inside.
+fn overlay_box(m: &Model, f: &mut Frame, area: Rect, title: &str, bottom: &str) -> Rect {
+    let amb = m.ambiguous_width;
+    let block = draw::bordered(true, amb)
+        .border_style(m.theme.focus)
+        .padding(Padding::new(1, 1, 1, 0));
+    f.render_widget(Clear, area);
+    f.render_widget(&block, area);
+    let buf = f.buffer_mut();
+    draw::title(buf, area, title, Style::new(), amb);
+    draw::bottom_title(buf, area, bottom, Style::new(), amb);
+    block.inner(area)
 }
 
 /// The help overlay, generated from the key table.
 fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
+    let amb = m.ambiguous_width;
     let w = full.width.saturating_sub(4).min(88);
     let h = full.height.saturating_sub(2).min(BINDINGS.len() as u16 + 3);
     let area = Rect::new(
@@ -237,7 +288,7 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
     );
     let keys_w = BINDINGS
         .iter()
-        .map(|b| str_width(&keymap.describe(b.action)))
+        .map(|b| str_width(&keymap.describe(b.action), amb))
         .max()
         .unwrap_or(0)
         .min(w as usize / 3);
@@ -248,8 +299,8 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
         .iter()
         .skip(scroll)
         .map(|b| {
-            let keys = pad_to(&keymap.describe(b.action), keys_w);
-            let desc = truncate(b.description, inner_w.saturating_sub(keys_w + 2)).into_owned();
+            let keys = pad_to(&keymap.describe(b.action), keys_w, amb);
+            let desc = truncate(b.description, inner_w.saturating_sub(keys_w + 2), amb);
             Line::from(vec![
                 Span::styled(keys, m.theme.focus),
                 Span::raw("  "),
@@ -257,18 +308,13 @@ fn draw_help(m: &Model, keymap: &Keymap, f: &mut Frame, full: Rect) {
             ])
         })
         .collect();
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(m.theme.focus)
-        .title(" Keys ")
-        .title_bottom(Line::from(" j/k scroll · ? or Esc closes ").alignment(Alignment::Right))
-        .padding(Padding::new(1, 1, 1, 0));
-    f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let inner = overlay_box(m, f, area, " Keys ", " j/k scroll · ? or Esc closes ");
+    draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
 
 /// The files that had problems: each file, then the reason under it.
 fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
+    let amb = m.ambiguous_width;
     let w = full.width.saturating_sub(4).min(120);
     let h = full.height.saturating_sub(2);
     let area = Rect::new(full.x + (full.width - w) / 2, full.y + 1, w, h);
@@ -281,24 +327,19 @@ fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
         .iter()
         .flat_map(|w| {
             [
-                Line::styled(truncate(&w.file, inner_w).into_owned(), m.theme.focus),
+                Line::styled(truncate(&w.file, inner_w, amb), m.theme.focus),
                 Line::raw(format!(
                     "  {}",
-                    truncate(&w.message, inner_w.saturating_sub(2))
+                    truncate(&w.message, inner_w.saturating_sub(2), amb)
                 )),
             ]
         })
         .skip(scroll)
         .take(visible)
         .collect();
-    let block = Block::bordered()
-        .border_type(BorderType::Thick)
-        .border_style(m.theme.focus)
-        .title(format!(" {} warnings ", m.warnings.len()))
-        .title_bottom(Line::from(" j/k scroll · W or Esc closes ").alignment(Alignment::Right))
-        .padding(Padding::new(1, 1, 1, 0));
-    f.render_widget(Clear, area);
-    f.render_widget(Paragraph::new(lines).block(block), area);
+    let title = format!(" {} warnings ", m.warnings.len());
+    let inner = overlay_box(m, f, area, &title, " j/k scroll · W or Esc closes ");
+    draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
 
 /// `All › 东财滚动新闻 › title` above the one pane shown on a narrow terminal.
@@ -319,19 +360,25 @@ fn draw_breadcrumb(m: &Model, f: &mut Frame, area: Rect) {
             Grouping::Tag => "Tags".into(),
         }];
     }
-    let text = truncate(&parts.join(" › "), area.width as usize).into_owned();
-    f.render_widget(Paragraph::new(Line::styled(text, m.theme.focus)), area);
+    let amb = m.ambiguous_width;
+    let path = parts.join(" › ");
+    let text = truncate(&path, area.width as usize, amb);
+    draw::line(
+        f.buffer_mut(),
+        area,
+        &Line::styled(text, m.theme.focus),
+        amb,
+    );
 }
 
 pub fn view(m: &Model, keymap: &Keymap, f: &mut Frame) {
     let a = m.areas();
     match a.mode {
         Mode::TooSmall => {
+            let amb = m.ambiguous_width;
             let msg = format!("Terminal too small: {}x{}", m.size.0, m.size.1);
-            f.render_widget(
-                Paragraph::new(truncate(&msg, a.article.width as usize).into_owned()),
-                a.article,
-            );
+            let msg = truncate(&msg, a.article.width as usize, amb);
+            draw::line(f.buffer_mut(), a.article, &Line::raw(msg), amb);
             return;
         }
         Mode::Single => {

@@ -53,22 +53,25 @@ fn merge_tail(v: &mut Vec<PostIx>, sorted: usize, cmp: impl Fn(&PostIx, &PostIx)
     if cmp(&v[sorted - 1], &v[sorted]) != Ordering::Greater {
         return;
     }
+    // Only the end of the head that sorts after the tail's first element takes part:
+    // batches arrive nearly in order, so that is a few posts, not the whole store (a
+    // full merge per batch made loading a million posts quadratic).
+    let from = v[..sorted].partition_point(|x| cmp(x, &v[sorted]) != Ordering::Greater);
     let tail = v.split_off(sorted);
-    let head = std::mem::take(v);
-    let mut out = Vec::with_capacity(head.len() + tail.len());
+    let head = v.split_off(from);
+    v.reserve(head.len() + tail.len());
     let (mut i, mut j) = (0, 0);
     while i < head.len() && j < tail.len() {
         if cmp(&tail[j], &head[i]) == Ordering::Less {
-            out.push(tail[j]);
+            v.push(tail[j]);
             j += 1;
         } else {
-            out.push(head[i]);
+            v.push(head[i]);
             i += 1;
         }
     }
-    out.extend_from_slice(&head[i..]);
-    out.extend_from_slice(&tail[j..]);
-    *v = out;
+    v.extend_from_slice(&head[i..]);
+    v.extend_from_slice(&tail[j..]);
 }
 
 fn is_slug(key: &str) -> bool {

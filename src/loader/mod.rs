@@ -286,11 +286,9 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
     let mut warnings = Vec::new();
     let (mut found, duplicates) = walk::find(paths, &mut warnings);
     found.sort_by_cached_key(|f| {
-        std::cmp::Reverse(
-            f.path
-                .file_name()
-                .and_then(|n| Date::from_file_name(&n.to_string_lossy())),
-        )
+        std::cmp::Reverse(Date::from_file_name(&String::from_utf8_lossy(
+            walk::name_bytes(&f.path),
+        )))
     });
     let mut summary = Summary {
         files: found.len(),

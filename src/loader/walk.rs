@@ -1,7 +1,7 @@
 //! Finding post files the way Jekyll does, surviving the traps a real tree has
 //! (symlink loops, dangling links, unreadable folders).
 
-use std::collections::HashSet;
+use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
 
 use super::Warning;
@@ -15,6 +15,8 @@ pub struct Found {
     /// 0 for files in a `_posts` folder or named on the command line, 1 for archive copies;
     /// the lower rank wins when two files share a name.
     pub rank: u8,
+    /// Which of the paths given this file was found under; the earlier one wins a tie.
+    pub root: u32,
 }
 
 const NOT_A_FILE: &str = "not a regular file (a named pipe, socket or device); skipped";
@@ -48,11 +50,10 @@ fn skip_dir(name: &str, site: bool) -> bool {
         || (site && name == "vendor")
 }
 
-fn walk_dir(root: &Path, found: &mut Vec<Found>, warnings: &mut Vec<Warning>) {
+fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Vec<Warning>) {
     let site = is_site_root(root);
-    let first = found.len();
     // Not walkdir's sort_by_file_name: its comparisons re-parse paths, which took most
-    // of a 100,000-file walk. The files are sorted once below, as plain bytes.
+    // of a 100,000-file walk. `find` picks among duplicates without any sort.
     let walker = walkdir::WalkDir::new(root)
         .follow_links(true)
         .into_iter()
@@ -106,10 +107,9 @@ fn walk_dir(root: &Path, found: &mut Vec<Found>, warnings: &mut Vec<Warning>) {
                 .map(|i| comps[..i].iter().map(|s| s.to_string()).collect())
                 .unwrap_or_default(),
             rank: u8::from(site && posts_at.is_none()),
+            root: root_ix,
         });
     }
-    // A fixed order, so the same copy of a duplicate wins every time.
-    found[first..].sort_unstable_by(|a, b| a.path.as_os_str().cmp(b.path.as_os_str()));
 }
 
 /// The post ID: the file stem.
@@ -117,34 +117,128 @@ pub fn id_of(path: &Path) -> String {
     crate::sanitize::clean_line(&path.file_stem().unwrap_or_default().to_string_lossy())
 }
 
+/// The last component's bytes, for paths the walk made (no `..` or trailing separator):
+/// `Path::file_name` parses every component, which was a tenth of a million-file walk.
+pub fn name_bytes(path: &Path) -> &[u8] {
+    let b = path.as_os_str().as_encoded_bytes();
+    let start = b
+        .iter()
+        .rposition(|&c| std::path::is_separator(char::from(c)))
+        .map_or(0, |i| i + 1);
+    &b[start..]
+}
+
+/// `name_bytes` without the extension, as `Path::file_stem` cuts it.
+fn stem_bytes(path: &Path) -> &[u8] {
+    let name = name_bytes(path);
+    match name.iter().rposition(|&c| c == b'.') {
+        Some(0) | None => name,
+        Some(dot) => &name[..dot],
+    }
+}
+
 /// Finds the posts under each path and drops duplicate file names (keeping the copy in
 /// `_posts`). Returns the files and how many duplicates were dropped.
 pub fn find(paths: &[PathBuf], warnings: &mut Vec<Warning>) -> (Vec<Found>, usize) {
     let mut found = Vec::new();
-    for p in paths {
+    for (root, p) in (0..).zip(paths) {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk_dir(p, &mut found, warnings),
+            Ok(m) if m.is_dir() => walk_dir(p, root, &mut found, warnings),
             Ok(m) if m.is_file() => found.push(Found {
                 path: p.clone(),
                 dir_categories: Vec::new(),
                 rank: 0,
+                root,
             }),
             Ok(_) => warnings.push(Warning::new(p, NOT_A_FILE)),
             Err(e) => warnings.push(Warning::new(p, e.to_string())),
         }
     }
-    // Stable: among equal ranks the first path given wins.
-    found.sort_by_key(|f| f.rank);
-    let before = found.len();
-    // By the raw file stem: cheaper than the cleaned ID, and the store drops the rare
-    // stems that only differ in characters the cleaning removes.
-    let mut seen = HashSet::with_capacity(found.len());
-    let keep: Vec<bool> = found
-        .iter()
-        .map(|f| seen.insert(f.path.file_stem()))
-        .collect();
+    // Duplicates by the raw file stem (cheaper than the cleaned ID; the store drops the
+    // rare stems that differ only in what cleaning removes). The copy that wins is the
+    // lowest (rank, path given, path), the same on every run, found without sorting
+    // a million paths.
+    let mut winner: HashMap<&[u8], usize, foldhash::fast::RandomState> =
+        HashMap::with_capacity_and_hasher(found.len(), Default::default());
+    fn order(f: &Found) -> (u8, u32, &std::ffi::OsStr) {
+        (f.rank, f.root, f.path.as_os_str())
+    }
+    for (i, f) in found.iter().enumerate() {
+        winner
+            .entry(stem_bytes(&f.path))
+            .and_modify(|w| {
+                if order(f) < order(&found[*w]) {
+                    *w = i;
+                }
+            })
+            .or_insert(i);
+    }
+    let mut keep = vec![false; found.len()];
+    for &i in winner.values() {
+        keep[i] = true;
+    }
+    let duplicates = found.len() - winner.len();
     let mut keep = keep.into_iter();
     found.retain(|_| keep.next().unwrap_or(true));
-    let duplicates = before - found.len();
     (found, duplicates)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_and_stems_are_cut_as_path_cuts_them() {
+        for p in [
+            "a/b/2022-01-05-x.md",
+            "x.md",
+            "a/.hidden",
+            "a/b.c.md",
+            "a/noext",
+            "a/b",
+        ] {
+            let p = Path::new(p);
+            assert_eq!(name_bytes(p), p.file_name().unwrap().as_encoded_bytes());
+            assert_eq!(stem_bytes(p), p.file_stem().unwrap().as_encoded_bytes());
+        }
+    }
+
+    #[test]
+    fn the_lowest_copy_of_a_duplicate_wins() {
+        let dir = std::env::temp_dir().join(format!("kanbao-walk-{}", std::process::id()));
+        let files = [
+            "b/_posts/2022-01-05-x.md",
+            "a/_posts/2022-01-05-x.md",
+            "_posts/2022-01-05-y.md",
+        ];
+        for f in files.iter().chain(&["old/2022-01-05-y.md"]) {
+            let path = dir.join("site").join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "---\ntitle: t\n---\n").unwrap();
+        }
+        std::fs::write(dir.join("2022-01-05-x.md"), "").unwrap();
+        let site = dir.join("site");
+        let (found, dups) = find(&[site.clone()], &mut Vec::new());
+        let mut got: Vec<_> = found
+            .iter()
+            .map(|f| f.path.strip_prefix(&site).unwrap())
+            .collect();
+        got.sort();
+        // The lower path among two `_posts` copies; the `_posts` copy over the archive.
+        assert_eq!(
+            got,
+            [
+                Path::new("_posts/2022-01-05-y.md"),
+                Path::new("a/_posts/2022-01-05-x.md")
+            ]
+        );
+        assert_eq!(dups, 2);
+        // Among paths given, the first one given wins.
+        let loose = dir.join("2022-01-05-x.md");
+        let (found, _) = find(&[loose.clone(), site.clone()], &mut Vec::new());
+        assert!(found.iter().any(|f| f.path == loose));
+        let (found, _) = find(&[site, loose.clone()], &mut Vec::new());
+        assert!(!found.iter().any(|f| f.path == loose));
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
 }

@@ -218,7 +218,7 @@ mod tests {
         }
         std::fs::write(dir.join("2022-01-05-x.md"), "").unwrap();
         let site = dir.join("site");
-        let (found, dups) = find(&[site.clone()], &mut Vec::new());
+        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new());
         let mut got: Vec<_> = found
             .iter()
             .map(|f| f.path.strip_prefix(&site).unwrap())

@@ -1,5 +1,5 @@
 //! Render: an article laid out at width 80 (Markdown → HTML → text → CJK wrapping), for a
-//! ~5 KB and a ~1 MB post, against its first stages alone (`markdown::to_html`, and
+//! ~5 KB and a ~5 MB post, against its first stages alone (`markdown::to_html`, and
 //! html2text on the resulting HTML).
 
 #[path = "common/gen.rs"]
@@ -45,7 +45,7 @@ fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
 
 fn render(c: &mut Criterion) {
     render_group(c, "5KB", 5 * 1024, 100);
-    render_group(c, "1MB", 1 << 20, 10);
+    render_group(c, "5MB", 5 << 20, 10);
 }
 
 criterion_group!(benches, render);

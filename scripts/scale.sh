@@ -120,7 +120,7 @@ if command -v tmux >/dev/null; then
       if [ -z "$first" ] && grep -qE '│[0-9]{2}-[0-9]{2}( [0-9]{2}:[0-9]{2})? [ ★]?[^ ]' <<<"$screen"; then
         first=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.3f", b - a }')
       fi
-      # The status line changes from `Loading… N posts` to `N posts · M categories`.
+      # The status line changes from `Loading… N of M posts (P%)` to `N posts · U unread · …`.
       if [ -n "$first" ] && grep -qE '^ [0-9]+ posts · [0-9]+ unread' <<<"$screen"; then
         done_=$(awk -v a="$t0" -v b="$now" 'BEGIN { printf "%.3f", b - a }')
         break

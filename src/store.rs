@@ -199,6 +199,7 @@ impl Store {
                     store.insert(posts);
                     warnings.extend(w);
                 }
+                LoadEvent::Found(_) => {}
                 LoadEvent::Done(s) => summary = s,
             }
         }

@@ -237,6 +237,40 @@ fn streaming_batches_keep_the_selection() {
 }
 
 #[test]
+fn the_status_line_shows_how_far_loading_is() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+    let mut all = loader::load(&Source::Paths(vec![root])).posts;
+    let later = all.split_off(9);
+    let mut m = Model::new(Theme::default(), (120, 40));
+    let status = |m: &Model| draw(m).0.lines().last().unwrap_or_default().to_string();
+    assert!(
+        status(&m).starts_with(" Looking for posts…"),
+        "{}",
+        status(&m)
+    );
+    update(&mut m, Msg::Loaded(LoadEvent::Found(18)));
+    let batch = |posts| {
+        Msg::Loaded(LoadEvent::Batch {
+            posts,
+            warnings: vec![],
+        })
+    };
+    update(&mut m, batch(all));
+    assert!(
+        status(&m).starts_with(" Loading… 9 of 18 posts (50%)"),
+        "{}",
+        status(&m)
+    );
+    update(&mut m, batch(later));
+    update(&mut m, Msg::Loaded(LoadEvent::Done(Default::default())));
+    assert!(
+        status(&m).starts_with(" 18 posts · 18 unread"),
+        "{}",
+        status(&m)
+    );
+}
+
+#[test]
 fn readme_lists_every_key() {
     let readme = include_str!("../README.md");
     let km = Keymap::default();

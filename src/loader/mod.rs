@@ -44,6 +44,8 @@ pub const MAX_FILE_BYTES: usize = 32 << 20;
 /// What the loader sends while it works.
 #[derive(Debug)]
 pub enum LoadEvent {
+    /// The walk is over: this many post files will be read (for a progress figure).
+    Found(usize),
     Batch {
         posts: Vec<Post>,
         warnings: Vec<Warning>,
@@ -274,6 +276,7 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
                 })
                 .collect::<Vec<_>>();
             let files = posts.len();
+            sink(LoadEvent::Found(files));
             sink(LoadEvent::Batch { posts, warnings });
             sink(LoadEvent::Done(Summary {
                 files,
@@ -290,6 +293,7 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
             walk::name_bytes(&f.path),
         )))
     });
+    sink(LoadEvent::Found(found.len()));
     let mut summary = Summary {
         files: found.len(),
         duplicates,
@@ -360,6 +364,7 @@ pub fn load(source: &Source) -> Loaded {
             out.posts.extend(posts);
             out.warnings.extend(warnings);
         }
+        LoadEvent::Found(_) => {}
         LoadEvent::Done(s) => out.summary = s,
     });
     out

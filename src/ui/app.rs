@@ -219,6 +219,8 @@ pub struct Model {
     pub search: Option<(String, Vec<PostIx>)>,
     pub size: (u16, u16),
     pub loading: bool,
+    /// While loading: post files found by the walk (once it is over) and posts received.
+    pub load_progress: (Option<usize>, usize),
     pub summary: Summary,
     pub warnings: Vec<Warning>,
     /// A one-line message for the status bar (cleared by the next key).
@@ -255,6 +257,7 @@ impl Model {
             search: None,
             size,
             loading: true,
+            load_progress: (None, 0),
             summary: Summary::default(),
             warnings: Vec::new(),
             message: None,
@@ -826,7 +829,9 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.rebuild_listing();
             m.refresh_article();
         }
+        Msg::Loaded(LoadEvent::Found(files)) => m.load_progress.0 = Some(files),
         Msg::Loaded(LoadEvent::Batch { posts, warnings }) => {
+            m.load_progress.1 += posts.len();
             m.add_posts(posts);
             m.warnings.extend(warnings);
             m.rebuild_rows();

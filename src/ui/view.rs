@@ -207,7 +207,13 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         return;
     }
     let mut left = if m.loading {
-        format!(" Loading… {} posts", m.store.len())
+        match m.load_progress {
+            (None, _) => " Looking for posts…".to_string(),
+            (Some(files), got) => format!(
+                " Loading… {got} of {files} posts ({}%)",
+                (got * 100).checked_div(files).unwrap_or(100)
+            ),
+        }
     } else {
         format!(
             " {} posts · {} unread · {} categories",

@@ -193,13 +193,21 @@ impl Store {
     pub fn load(source: Source) -> (Store, Vec<Warning>, Summary) {
         let mut store = Store::default();
         let (mut warnings, mut summary) = (Vec::new(), Summary::default());
-        for event in loader::spawn(source) {
+        for event in loader::spawn(source, None) {
             match event {
                 LoadEvent::Batch { posts, warnings: w } => {
                     store.insert(posts);
                     warnings.extend(w);
                 }
                 LoadEvent::Found(_) => {}
+                LoadEvent::Retract(ids) => {
+                    for id in ids {
+                        if let Some(ix) = store.find_id(&id) {
+                            store.remove(ix);
+                        }
+                    }
+                    store.reindex();
+                }
                 LoadEvent::Done(s) => summary = s,
             }
         }

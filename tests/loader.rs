@@ -174,3 +174,112 @@ fn hostile_files_all_load_and_nothing_unclean_gets_through() {
         }
     }
 }
+
+/// A loaded post as these tests compare them: ID, file, categories.
+type Loaded = Vec<(String, PathBuf, Vec<String>)>;
+
+/// What a run of the loader leaves, and the events it sent.
+fn run_remembering(
+    root: &std::path::Path,
+    recent: &std::path::Path,
+) -> (Loaded, Vec<loader::LoadEvent>) {
+    let mut events = Vec::new();
+    loader::stream_remembering(
+        &Source::Paths(vec![root.to_path_buf()]),
+        Some(recent),
+        |e| events.push(e),
+    );
+    let mut posts: Loaded = Vec::new();
+    for e in &events {
+        match e {
+            loader::LoadEvent::Batch { posts: batch, .. } => {
+                for p in batch {
+                    assert!(!posts.iter().any(|q| q.0 == p.id), "{} sent twice", p.id);
+                    posts.push((p.id.clone(), p.path.clone(), p.categories.clone()));
+                }
+            }
+            loader::LoadEvent::Retract(ids) => posts.retain(|p| !ids.contains(&p.0)),
+            _ => {}
+        }
+    }
+    posts.sort();
+    (posts, events)
+}
+
+fn plain_load(root: &std::path::Path) -> Loaded {
+    let mut posts: Vec<_> = loader::load(&Source::Paths(vec![root.to_path_buf()]))
+        .posts
+        .into_iter()
+        .map(|p| (p.id, p.path, p.categories))
+        .collect();
+    posts.sort();
+    posts
+}
+
+#[test]
+fn remembered_newest_posts_come_first_and_never_outlive_their_files() {
+    let dir = std::env::temp_dir().join(format!("kanbao-remember-{}", std::process::id()));
+    let site = dir.join("site");
+    let recent = dir.join("cache/recent.txt");
+    let write = |rel: &str, title: &str| {
+        let p = site.join(rel);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(
+            p,
+            format!("---\ntitle: {title}\ncategories: x\n---\n正文\n"),
+        )
+        .unwrap();
+    };
+    for d in 1..=5 {
+        write(&format!("_posts/2022-01-0{d}-p{d}.md"), &format!("t{d}"));
+    }
+    write("news/_posts/2022-01-06-n.md", "n");
+    write("old_post/2022-01-08-o.md", "archived");
+
+    // The first run has nothing remembered: the walk comes first.
+    let (first, events) = run_remembering(&site, &recent);
+    assert_eq!(first, plain_load(&site));
+    assert!(
+        matches!(events[0], loader::LoadEvent::Found(7)),
+        "{events:?}"
+    );
+
+    // The next run sends the remembered posts before the walk, and not again after it.
+    let (second, events) = run_remembering(&site, &recent);
+    assert_eq!(second, plain_load(&site));
+    let loader::LoadEvent::Batch { posts, .. } = &events[0] else {
+        panic!("{events:?}");
+    };
+    assert_eq!(posts.len(), 7);
+    let news = posts.iter().find(|p| p.id == "2022-01-06-n").unwrap();
+    assert_eq!(news.categories, ["news", "x"]);
+
+    // Remembered files deleted or moved are not sent; two now beaten by another copy
+    // (in `_posts` over `old_post`, and in a `_posts` whose path sorts first) are taken
+    // back. Either way the store ends as a plain load of the tree as it is.
+    std::fs::remove_file(site.join("_posts/2022-01-05-p5.md")).unwrap();
+    std::fs::create_dir_all(site.join("sports/_posts")).unwrap();
+    std::fs::rename(
+        site.join("news/_posts/2022-01-06-n.md"),
+        site.join("sports/_posts/2022-01-06-n.md"),
+    )
+    .unwrap();
+    write(
+        "0archive/_posts/2022-01-04-p4.md",
+        "a copy that sorts first",
+    );
+    write("_posts/2022-01-08-o.md", "current");
+    write("_posts/2022-01-07-new.md", "new");
+    let (third, events) = run_remembering(&site, &recent);
+    assert_eq!(third, plain_load(&site));
+    let retracted: Vec<&String> = events
+        .iter()
+        .filter_map(|e| match e {
+            loader::LoadEvent::Retract(ids) => Some(ids),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(retracted.len(), 2, "{retracted:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}

@@ -3,8 +3,10 @@
 
 pub mod embedded;
 pub mod front_matter;
+pub mod recent;
 pub mod walk;
 
+use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc;
@@ -50,6 +52,9 @@ pub enum LoadEvent {
         posts: Vec<Post>,
         warnings: Vec<Warning>,
     },
+    /// Posts sent early (remembered from the last run) that the walk did not confirm:
+    /// drop them; if their file is still a post, a later batch brings it again.
+    Retract(Vec<String>),
     Done(Summary),
 }
 
@@ -258,9 +263,69 @@ pub fn read_text(path: &Path, warnings: &mut Vec<Warning>) -> std::io::Result<St
     Ok(decode(bytes, path, warnings))
 }
 
+/// Reads and parses files in parallel: the posts (`None` for a file that cannot be read)
+/// and the warnings, in the order given.
+fn read_posts<'a>(
+    files: impl IndexedParallelIterator<Item = (&'a Path, &'a [String])>,
+) -> Vec<(Option<Post>, Vec<Warning>)> {
+    files
+        .map(|(path, dir_categories)| {
+            let mut w = Vec::new();
+            let post = match read_text(path, &mut w) {
+                Ok(text) => Some(parse_post_owned(path, text, dir_categories, &mut w)),
+                Err(e) => {
+                    w.push(Warning::new(path, format!("cannot read: {e}")));
+                    None
+                }
+            };
+            (post, w)
+        })
+        .collect()
+}
+
 /// Loads everything from `source`, calling `sink` with each batch as it is ready.
 /// Newest files (by the date in their name) come first so a UI can show them at once.
-pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
+pub fn stream(source: &Source, sink: impl FnMut(LoadEvent)) {
+    stream_remembering(source, None, sink)
+}
+
+/// Sends the remembered newest posts of the last run first: read from disk (never stale),
+/// before the walk, which must list every file before it knows the newest. Each
+/// remembered post the walk confirms (same file, same folder categories) is not read
+/// again; the others are taken back with `Retract`.
+fn send_remembered(
+    remembered: &[recent::Entry],
+    sink: &mut impl FnMut(LoadEvent),
+) -> HashMap<PathBuf, (String, Vec<String>)> {
+    let mut sent = HashMap::new();
+    if remembered.is_empty() {
+        return sent;
+    }
+    let results = read_posts(
+        remembered
+            .par_iter()
+            .map(|e| (e.path.as_path(), e.dir_categories.as_slice())),
+    );
+    let (mut posts, mut warnings, mut ids) = (Vec::new(), Vec::new(), HashSet::new());
+    for (entry, (post, w)) in remembered.iter().zip(results) {
+        // A file that cannot be read, or a second file with the same ID, is left to the
+        // walk to find and report.
+        if let Some(p) = post.filter(|p| ids.insert(p.id.clone())) {
+            sent.insert(
+                entry.path.clone(),
+                (p.id.clone(), entry.dir_categories.clone()),
+            );
+            posts.push(p);
+            warnings.extend(w);
+        }
+    }
+    sink(LoadEvent::Batch { posts, warnings });
+    sent
+}
+
+/// As `stream`; with `recent` (a file in the cache directory), the newest posts of the
+/// last run come first, before the walk, and this run's newest are remembered.
+pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl FnMut(LoadEvent)) {
     let paths = match source {
         Source::Embedded => {
             let mut warnings = Vec::new();
@@ -286,6 +351,8 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
         }
         Source::Paths(paths) => paths,
     };
+    let remembered = recent.map_or_else(Vec::new, |f| recent::read(f, paths));
+    let mut sent = send_remembered(&remembered, &mut sink);
     let mut warnings = Vec::new();
     let (mut found, duplicates) = walk::find(paths, &mut warnings);
     found.sort_by_cached_key(|f| {
@@ -293,9 +360,32 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
             walk::name_bytes(&f.path),
         )))
     });
+    if let Some(file) = recent
+        && let Err(e) = recent::write(file, paths, &found)
+    {
+        warnings.push(Warning::new(
+            file,
+            format!("cannot remember the newest posts: {e}"),
+        ));
+    }
     sink(LoadEvent::Found(found.len()));
+    let summary_files = found.len();
+    if !sent.is_empty() {
+        found.retain(|f| match sent.get(&f.path) {
+            Some((_, cats)) if *cats == f.dir_categories => {
+                sent.remove(&f.path);
+                false
+            }
+            _ => true,
+        });
+        if !sent.is_empty() {
+            sink(LoadEvent::Retract(
+                sent.into_values().map(|(id, _)| id).collect(),
+            ));
+        }
+    }
     let mut summary = Summary {
-        files: found.len(),
+        files: summary_files,
         duplicates,
         failed: 0,
     };
@@ -305,20 +395,11 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
     let mut size = 256;
     while start < found.len() || !warnings.is_empty() {
         let end = (start + size).min(found.len());
-        let results: Vec<(Option<Post>, Vec<Warning>)> = found[start..end]
-            .par_iter()
-            .map(|f| {
-                let mut w = Vec::new();
-                let post = match read_text(&f.path, &mut w) {
-                    Ok(text) => Some(parse_post_owned(&f.path, text, &f.dir_categories, &mut w)),
-                    Err(e) => {
-                        w.push(Warning::new(&f.path, format!("cannot read: {e}")));
-                        None
-                    }
-                };
-                (post, w)
-            })
-            .collect();
+        let results = read_posts(
+            found[start..end]
+                .par_iter()
+                .map(|f| (f.path.as_path(), f.dir_categories.as_slice())),
+        );
         let mut posts = Vec::with_capacity(results.len());
         for (post, w) in results {
             match post {
@@ -337,11 +418,12 @@ pub fn stream(source: &Source, mut sink: impl FnMut(LoadEvent)) {
     sink(LoadEvent::Done(summary));
 }
 
-/// Loads in a background thread; events arrive on the returned channel.
-pub fn spawn(source: Source) -> mpsc::Receiver<LoadEvent> {
+/// Loads in a background thread; events arrive on the returned channel. `recent` as for
+/// `stream_remembering`.
+pub fn spawn(source: Source, recent: Option<PathBuf>) -> mpsc::Receiver<LoadEvent> {
     let (tx, rx) = mpsc::channel();
     std::thread::spawn(move || {
-        stream(&source, |ev| {
+        stream_remembering(&source, recent.as_deref(), |ev| {
             // The receiver is gone when the UI has quit; nothing left to do.
             let _ = tx.send(ev);
         })
@@ -365,6 +447,7 @@ pub fn load(source: &Source) -> Loaded {
             out.warnings.extend(warnings);
         }
         LoadEvent::Found(_) => {}
+        LoadEvent::Retract(ids) => out.posts.retain(|p| !ids.contains(&p.id)),
         LoadEvent::Done(s) => out.summary = s,
     });
     out

@@ -837,6 +837,13 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.rebuild_rows();
             m.rebuild_listing();
         }
+        Msg::Loaded(LoadEvent::Retract(ids)) => {
+            m.load_progress.1 = m.load_progress.1.saturating_sub(ids.len());
+            m.replace_posts(Vec::new(), &ids);
+            m.rebuild_rows();
+            m.rebuild_listing();
+            m.refresh_article();
+        }
         Msg::Loaded(LoadEvent::Done(summary)) => {
             m.loading = false;
             m.summary = summary;

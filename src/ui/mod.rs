@@ -187,7 +187,7 @@ fn event_loop(
     };
     let mut watch: Option<Receiver<crate::watch::Change>> = None;
     let load_started = SystemTime::now();
-    let mut loads = Some(loader::spawn(source));
+    let mut loads = Some(loader::spawn(source, loader::recent::default_file()));
     let mut dirty = true;
     let mut unsaved: Option<Instant> = None;
     let result = loop {

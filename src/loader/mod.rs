@@ -296,7 +296,7 @@ pub fn stream(source: &Source, sink: impl FnMut(LoadEvent)) {
 fn send_remembered(
     remembered: &[recent::Entry],
     sink: &mut impl FnMut(LoadEvent),
-) -> HashMap<PathBuf, (String, Vec<String>)> {
+) -> HashMap<PathBuf, Sent> {
     let mut sent = HashMap::new();
     if remembered.is_empty() {
         return sent;
@@ -311,16 +311,25 @@ fn send_remembered(
         // A file that cannot be read, or a second file with the same ID, is left to the
         // walk to find and report.
         if let Some(p) = post.filter(|p| ids.insert(p.id.clone())) {
-            sent.insert(
-                entry.path.clone(),
-                (p.id.clone(), entry.dir_categories.clone()),
-            );
+            let s = Sent {
+                id: p.id.clone(),
+                date: p.date.map(|d| d.ts),
+                dir_categories: entry.dir_categories.clone(),
+            };
+            sent.insert(entry.path.clone(), s);
             posts.push(p);
             warnings.extend(w);
         }
     }
     sink(LoadEvent::Batch { posts, warnings });
     sent
+}
+
+/// A remembered post sent before the walk.
+struct Sent {
+    id: String,
+    date: Option<i64>,
+    dir_categories: Vec<String>,
 }
 
 /// As `stream`; with `recent` (a file in the cache directory), the newest posts of the
@@ -360,19 +369,15 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
             walk::name_bytes(&f.path),
         )))
     });
-    if let Some(file) = recent
-        && let Err(e) = recent::write(file, paths, &found)
-    {
-        warnings.push(Warning::new(
-            file,
-            format!("cannot remember the newest posts: {e}"),
-        ));
-    }
+    let mut newest = recent.map(|_| recent::Newest::default());
     sink(LoadEvent::Found(found.len()));
     let summary_files = found.len();
     if !sent.is_empty() {
         found.retain(|f| match sent.get(&f.path) {
-            Some((_, cats)) if *cats == f.dir_categories => {
+            Some(s) if s.dir_categories == f.dir_categories => {
+                if let Some(n) = &mut newest {
+                    n.offer(s.date, &s.id, f);
+                }
                 sent.remove(&f.path);
                 false
             }
@@ -380,7 +385,7 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
         });
         if !sent.is_empty() {
             sink(LoadEvent::Retract(
-                sent.into_values().map(|(id, _)| id).collect(),
+                sent.into_values().map(|s| s.id).collect(),
             ));
         }
     }
@@ -401,9 +406,14 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
                 .map(|f| (f.path.as_path(), f.dir_categories.as_slice())),
         );
         let mut posts = Vec::with_capacity(results.len());
-        for (post, w) in results {
+        for (f, (post, w)) in found[start..end].iter().zip(results) {
             match post {
-                Some(p) => posts.push(p),
+                Some(p) => {
+                    if let Some(n) = &mut newest {
+                        n.offer(p.date.map(|d| d.ts), &p.id, f);
+                    }
+                    posts.push(p)
+                }
                 None => summary.failed += 1,
             }
             warnings.extend(w);
@@ -414,6 +424,17 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
         });
         start = end;
         size = (size * 4).min(8192);
+    }
+    // Remembered once all is loaded: the newest by the posts' own dates, not just by
+    // the day in their names.
+    if let (Some(file), Some(newest)) = (recent, newest)
+        && let Err(e) = recent::write(file, paths, &newest.into_found())
+    {
+        let w = Warning::new(file, format!("cannot remember the newest posts: {e}"));
+        sink(LoadEvent::Batch {
+            posts: Vec::new(),
+            warnings: vec![w],
+        });
     }
     sink(LoadEvent::Done(summary));
 }

@@ -28,6 +28,31 @@ pub fn default_file() -> Option<PathBuf> {
     directories::ProjectDirs::from("", "", "kanbao").map(|d| d.cache_dir().join("recent.txt"))
 }
 
+/// The `COUNT` newest posts of a load, in the order the store lists them (date, then ID),
+/// gathered as batches are parsed.
+#[derive(Default)]
+pub struct Newest(Vec<(std::cmp::Reverse<Option<i64>>, String, Found)>);
+
+impl Newest {
+    pub fn offer(&mut self, date: Option<i64>, id: &str, found: &Found) {
+        self.0
+            .push((std::cmp::Reverse(date), id.to_string(), found.clone()));
+        if self.0.len() >= 2 * COUNT {
+            self.trim();
+        }
+    }
+
+    fn trim(&mut self) {
+        self.0.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        self.0.truncate(COUNT);
+    }
+
+    pub fn into_found(mut self) -> Vec<Found> {
+        self.trim();
+        self.0.into_iter().map(|(_, _, f)| f).collect()
+    }
+}
+
 fn canonical_roots(roots: &[PathBuf]) -> Option<Vec<String>> {
     roots
         .iter()
@@ -131,6 +156,29 @@ mod tests {
             rank: 0,
             root: 0,
         }
+    }
+
+    #[test]
+    fn newest_keeps_the_posts_the_store_lists_first() {
+        let root = Path::new("site");
+        let mut n = Newest::default();
+        // 700 posts over 7 days, offered oldest first, plus undated ones.
+        for i in 0..700 {
+            let f = found(root, &format!("_posts/{i}.md"), &[]);
+            n.offer(
+                Some(i64::from(i / 100) * 86_400 + i64::from(i)),
+                &format!("{i:03}"),
+                &f,
+            );
+            n.offer(None, &format!("u{i}"), &f);
+        }
+        let kept = n.into_found();
+        assert_eq!(kept.len(), COUNT);
+        assert_eq!(kept[0].path, root.join("_posts/699.md"));
+        assert_eq!(
+            kept[COUNT - 1].path,
+            root.join(format!("_posts/{}.md", 700 - COUNT))
+        );
     }
 
     #[test]

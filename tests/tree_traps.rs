@@ -267,3 +267,39 @@ fn a_named_pipe_or_device_is_skipped_not_read_forever() {
         loaded.warnings
     );
 }
+
+#[test]
+fn a_remembered_post_replaced_by_a_named_pipe_is_not_read() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("site");
+    std::fs::create_dir(&root).unwrap();
+    post(&root, "2021-01-01-a.md", "甲");
+    post(&root, "2021-01-02-b.md", "乙");
+    let recent = tmp.path().join("recent.txt");
+    let source = Source::Paths(vec![root.clone()]);
+    loader::stream_remembering(&source, Some(&recent), |_| {});
+    let b = root.join("2021-01-02-b.md");
+    std::fs::remove_file(&b).unwrap();
+    if !Command::new("mkfifo")
+        .arg(&b)
+        .status()
+        .is_ok_and(|s| s.success())
+    {
+        eprintln!("skipped: no mkfifo");
+        return;
+    }
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut posts = Vec::new();
+        loader::stream_remembering(&source, Some(&recent), |e| {
+            if let loader::LoadEvent::Batch { posts: p, .. } = e {
+                posts.extend(p.into_iter().map(|p| p.title));
+            }
+        });
+        let _ = tx.send(posts);
+    });
+    let posts = rx
+        .recv_timeout(Duration::from_secs(5))
+        .expect("a remembered named pipe blocked the loader");
+    assert_eq!(posts, ["甲"]);
+}

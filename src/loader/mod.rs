@@ -301,13 +301,18 @@ fn send_remembered(
     if remembered.is_empty() {
         return sent;
     }
+    // Only regular files: a named pipe put where a post was would block the reader.
+    let remembered: Vec<&recent::Entry> = remembered
+        .iter()
+        .filter(|e| std::fs::metadata(&e.path).is_ok_and(|m| m.is_file()))
+        .collect();
     let results = read_posts(
         remembered
             .par_iter()
             .map(|e| (e.path.as_path(), e.dir_categories.as_slice())),
     );
     let (mut posts, mut warnings, mut ids) = (Vec::new(), Vec::new(), HashSet::new());
-    for (entry, (post, w)) in remembered.iter().zip(results) {
+    for (entry, (post, w)) in remembered.into_iter().zip(results) {
         // A file that cannot be read, or a second file with the same ID, is left to the
         // walk to find and report.
         if let Some(p) = post.filter(|p| ids.insert(p.id.clone())) {

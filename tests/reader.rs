@@ -264,3 +264,75 @@ fn mouse_clicks_select_and_the_wheel_scrolls() {
     assert_eq!(m.focus, Pane::Article);
     assert!(m.open.is_some());
 }
+
+/// A live change that makes the open post's body `body` long (the file grew).
+fn grow_open_post(m: &mut Model, body: String) -> Vec<Effect> {
+    let mut post = m.store.post(m.open.unwrap()).clone();
+    post.body = body;
+    update(
+        m,
+        Msg::Changed(kanbao::watch::Change {
+            posts: vec![post],
+            removed: vec![],
+            warnings: vec![],
+        }),
+    )
+}
+
+#[test]
+fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_thread() {
+    let mut m = model();
+    act(&mut m, &[Action::Open, Action::Open]);
+    let ix = m.open.unwrap();
+    let body: String = (0..4500)
+        .map(|i| format!("第{i}段：这是一段很长的正文，用来测试大文件。\n\n"))
+        .collect();
+    assert!(body.len() > kanbao::render::BACKGROUND_BYTES);
+    let effects = grow_open_post(&mut m, body.clone());
+    let [Effect::Render(key, n)] = effects[..] else {
+        panic!("{effects:?}");
+    };
+    assert_eq!(key.0, ix);
+    // The preview: the start of the article, and a line saying the rest is coming.
+    let preview = m.article.clone().unwrap();
+    let text = |a: &kanbao::render::Article| a.lines.iter().map(line_text).collect::<Vec<_>>();
+    let shown = text(&preview);
+    assert!(shown.iter().any(|l| l.contains("第0段")), "{shown:?}");
+    assert!(!shown.iter().any(|l| l.contains("第4499段")));
+    assert!(shown.last().unwrap().contains("the rest is being laid out"));
+    // Asked once: a redraw or resize while it renders does not start another.
+    assert!(update(&mut m, Msg::Resize(120, 40)).is_empty());
+    // The loop renders it on a thread and sends it back: the full article replaces the
+    // preview, whose lines were its first lines.
+    let post = m.store.post(ix);
+    let category = post.categories.first().map(|c| m.store.category_name(c));
+    let full = kanbao::render::render(post, category, key.1.into(), &m.theme, key.2);
+    let full_text = text(&full);
+    assert_eq!(full_text[..shown.len() - 2], shown[..shown.len() - 2]);
+    assert!(update(&mut m, Msg::Rendered(key, n, full)).is_empty());
+    assert_eq!(text(m.article.as_ref().unwrap()), full_text);
+
+    // A result for a post that changed again while it was rendered is thrown away; the
+    // render of the latest version is the one kept.
+    let effects = grow_open_post(&mut m, body.replace("正文", "第二版"));
+    let [Effect::Render(_, second)] = effects[..] else {
+        panic!("{effects:?}");
+    };
+    let effects = grow_open_post(&mut m, body.replace("正文", "第三版"));
+    let [Effect::Render(_, third)] = effects[..] else {
+        panic!("{effects:?}");
+    };
+    let render_now = |m: &Model| {
+        let post = m.store.post(ix);
+        kanbao::render::render(post, None, key.1.into(), &m.theme, key.2)
+    };
+    let latest = render_now(&m);
+    let mut stale = render_now(&m);
+    stale.lines.push(ratatui::text::Line::raw("第二版"));
+    update(&mut m, Msg::Rendered(key, second, stale));
+    assert!(m.cache.get(key).is_none());
+    update(&mut m, Msg::Rendered(key, third, latest));
+    let kept = text(&m.cache.get(key).unwrap());
+    assert!(kept.iter().any(|l| l.contains("第三版")), "{kept:?}");
+    assert!(!kept.iter().any(|l| l == "第二版"));
+}

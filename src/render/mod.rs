@@ -243,6 +243,46 @@ pub fn line_text(line: &Line<'_>) -> String {
 /// were measured (so articles laid out with different settings never mix).
 pub type CacheKey = (PostIx, u16, AmbiguousWidth);
 
+/// Bodies longer than this are rendered off the UI thread (a 5 MB body takes about half
+/// a second, a 32 MB one several); a preview of their start is shown meanwhile.
+pub const BACKGROUND_BYTES: usize = 256 << 10;
+
+/// How much of a long body the preview renders.
+const PREVIEW_BYTES: usize = 64 << 10;
+
+/// The article for the start of a long post, cut at a paragraph break, with a last line
+/// saying the rest is coming. Its lines begin as the full article's do, so the reader's
+/// place holds when the full one replaces it.
+pub fn preview(
+    post: &Post,
+    category_name: Option<&str>,
+    width: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Article {
+    let mut cut = PREVIEW_BYTES.min(post.body.len());
+    while !post.body.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let cut = post.body[..cut].rfind("\n\n").unwrap_or(cut);
+    let start = Post {
+        body: post.body[..cut].to_string(),
+        id: post.id.clone(),
+        path: post.path.clone(),
+        title: post.title.clone(),
+        date: post.date,
+        categories: post.categories.clone(),
+        tags: post.tags.clone(),
+    };
+    let mut article = render(&start, category_name, width, theme, amb);
+    article.lines.push(Line::default());
+    article.lines.push(Line::styled(
+        width::truncate("… (the rest is being laid out)", width, amb).into_owned(),
+        theme.meta,
+    ));
+    article
+}
+
 /// Rendered articles by [`CacheKey`], least recently used evicted first.
 pub struct Cache {
     capacity: usize,
@@ -278,6 +318,11 @@ impl Cache {
         let article = Rc::new(make());
         self.entries.insert(key, (article.clone(), self.tick));
         article
+    }
+
+    /// Adds an article rendered elsewhere (off the UI thread).
+    pub fn insert(&mut self, key: CacheKey, article: Article) {
+        self.get_or_render(key, || article);
     }
 
     /// The cached article, if any; never renders.

@@ -12,7 +12,7 @@ use crate::keymap::Action;
 use crate::loader::{LoadEvent, Summary, Warning};
 use crate::post::Post;
 use crate::render::width::AmbiguousWidth;
-use crate::render::{self, Article, Cache, theme::Theme};
+use crate::render::{self, Article, Cache, CacheKey, theme::Theme};
 use crate::state::State;
 use crate::store::{Grouping, PostIx, Store};
 
@@ -64,6 +64,9 @@ pub enum Msg {
     Loaded(LoadEvent),
     /// Posts added or changed on disk while reading (live reload).
     Changed(crate::watch::Change),
+    /// An article rendered off the UI thread, with the request's number (see
+    /// `Effect::Render`).
+    Rendered(CacheKey, u64, Article),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -75,6 +78,9 @@ pub enum Effect {
     OpenUrl(String),
     /// Put text on the clipboard with OSC 52.
     Copy(String),
+    /// Render this post at this width off the UI thread, then send `Msg::Rendered` with
+    /// the same request number.
+    Render(CacheKey, u64),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -209,6 +215,12 @@ pub struct Model {
     pub matches: Vec<usize>,
     pub match_at: usize,
     pub cache: Cache,
+    /// Articles being rendered off the UI thread, by the number of the latest request; a
+    /// result for an older request (its post changed meanwhile) is thrown away.
+    pub rendering: HashMap<CacheKey, u64>,
+    /// Requests so far, and the one `update` is to hand to the loop.
+    render_requests: u64,
+    render_wanted: Option<(CacheKey, u64)>,
     /// The help or warnings box over the panes, and how far it is scrolled.
     pub overlay: Option<Overlay>,
     pub overlay_scroll: usize,
@@ -250,6 +262,9 @@ impl Model {
             matches: Vec::new(),
             match_at: 0,
             cache: Cache::new(64),
+            rendering: HashMap::new(),
+            render_requests: 0,
+            render_wanted: None,
             overlay: None,
             overlay_scroll: 0,
             prompt: None,
@@ -438,11 +453,22 @@ impl Model {
         let store = &self.store;
         let theme = &self.theme;
         let amb = self.ambiguous_width;
-        let article = self.cache.get_or_render((ix, width, amb), || {
-            let post = store.post(ix);
-            let category = post.categories.first().map(|c| store.category_name(c));
-            render::render(post, category, width as usize, theme, amb)
-        });
+        let key = (ix, width, amb);
+        let post = store.post(ix);
+        let category = post.categories.first().map(|c| store.category_name(c));
+        let article = match self.cache.get(key) {
+            None if post.body.len() > render::BACKGROUND_BYTES => {
+                if !self.rendering.contains_key(&key) {
+                    self.render_requests += 1;
+                    self.rendering.insert(key, self.render_requests);
+                    self.render_wanted = Some((key, self.render_requests));
+                }
+                Rc::new(render::preview(post, category, width as usize, theme, amb))
+            }
+            _ => self.cache.get_or_render(key, || {
+                render::render(post, category, width as usize, theme, amb)
+            }),
+        };
         self.matches.clear();
         self.article = Some(match &self.search {
             Some((query, _)) => {
@@ -537,6 +563,7 @@ impl Model {
                 }
                 self.store.remove(ix);
                 self.cache.invalidate(ix);
+                self.rendering.retain(|k, _| k.0 != ix);
                 if self.open == Some(ix) {
                     self.open = None;
                 }
@@ -553,6 +580,7 @@ impl Model {
                     }
                     self.store.replace(ix, post);
                     self.cache.invalidate(ix);
+                    self.rendering.retain(|k, _| k.0 != ix);
                 }
                 None => fresh.push(post),
             }
@@ -819,6 +847,14 @@ pub fn browsable(url: &str) -> Option<String> {
 }
 
 pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
+    let mut effects = apply(m, msg);
+    if let Some((key, n)) = m.render_wanted.take() {
+        effects.push(Effect::Render(key, n));
+    }
+    effects
+}
+
+fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
     if matches!(msg, Msg::Action(_) | Msg::Input(_) | Msg::Mouse(..)) {
         m.message = None;
     }
@@ -828,6 +864,14 @@ pub fn update(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.rebuild_rows();
             m.rebuild_listing();
             m.refresh_article();
+        }
+        Msg::Rendered(key, n, article) => {
+            // Kept only if it answers the latest request: the post did not change since.
+            if m.rendering.get(&key) == Some(&n) {
+                m.rendering.remove(&key);
+                m.cache.insert(key, article);
+                m.refresh_article();
+            }
         }
         Msg::Loaded(LoadEvent::Found(files)) => m.load_progress.0 = Some(files),
         Msg::Loaded(LoadEvent::Batch { posts, warnings }) => {

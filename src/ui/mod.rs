@@ -12,7 +12,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::mpsc::{Receiver, TryRecvError};
+use std::sync::mpsc::{Receiver, Sender, TryRecvError};
 use std::time::{Duration, Instant, SystemTime};
 
 use base64::Engine;
@@ -24,6 +24,7 @@ use crossterm::event::{
 use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::loader::{self, Source};
+use crate::render::{self, Article, CacheKey};
 use crate::state::State;
 use app::{Effect, Input, Model, MouseKind, Msg, update};
 
@@ -166,6 +167,50 @@ fn save(model: &Model, path: &Option<PathBuf>) -> Option<String> {
         .map(|e| format!("cannot save reading state to {}: {e}", path.display()))
 }
 
+/// Carries out what `update` asked for. Returns true when it asked to quit.
+fn perform(
+    effects: Vec<Effect>,
+    model: &mut Model,
+    unsaved: &mut Option<Instant>,
+    rendered: &Sender<(CacheKey, u64, Article)>,
+) -> bool {
+    let mut quit = false;
+    for effect in effects {
+        match effect {
+            Effect::Quit => quit = true,
+            Effect::StateChanged => {
+                unsaved.get_or_insert_with(Instant::now);
+            }
+            Effect::OpenUrl(url) => {
+                if let Err(e) = open_url(&url) {
+                    model.message = Some(format!("Cannot open a browser: {e}"));
+                }
+            }
+            Effect::Copy(text) => {
+                if let Err(e) = copy_osc52(&text) {
+                    model.message = Some(format!("Cannot copy: {e}"));
+                }
+            }
+            Effect::Render(key, n) => {
+                let (ix, width, amb) = key;
+                let post = model.store.post(ix).clone();
+                let category = post
+                    .categories
+                    .first()
+                    .map(|c| model.store.category_name(c).to_string());
+                let (theme, tx) = (model.theme.clone(), rendered.clone());
+                std::thread::spawn(move || {
+                    let article =
+                        render::render(&post, category.as_deref(), width.into(), &theme, amb);
+                    // The loop is gone when the user has quit; nothing to do then.
+                    let _ = tx.send((key, n, article));
+                });
+            }
+        }
+    }
+    quit
+}
+
 fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     source: Source,
@@ -190,6 +235,7 @@ fn event_loop(
     let mut loads = Some(loader::spawn(source, loader::recent::default_file()));
     let mut dirty = true;
     let mut unsaved: Option<Instant> = None;
+    let (rendered_tx, rendered) = std::sync::mpsc::channel();
     let result = loop {
         if stop.load(Ordering::Relaxed) {
             break Ok(());
@@ -198,7 +244,8 @@ fn event_loop(
             loop {
                 match rx.try_recv() {
                     Ok(ev) => {
-                        update(&mut model, Msg::Loaded(ev));
+                        let fx = update(&mut model, Msg::Loaded(ev));
+                        perform(fx, &mut model, &mut unsaved, &rendered_tx);
                         dirty = true;
                     }
                     Err(TryRecvError::Empty) => break,
@@ -214,9 +261,15 @@ fn event_loop(
         }
         if let Some(rx) = &watch {
             while let Ok(change) = rx.try_recv() {
-                update(&mut model, Msg::Changed(change));
+                let fx = update(&mut model, Msg::Changed(change));
+                perform(fx, &mut model, &mut unsaved, &rendered_tx);
                 dirty = true;
             }
+        }
+        while let Ok((key, n, article)) = rendered.try_recv() {
+            let fx = update(&mut model, Msg::Rendered(key, n, article));
+            perform(fx, &mut model, &mut unsaved, &rendered_tx);
+            dirty = true;
         }
         if unsaved.is_some_and(|t| t.elapsed() >= SAVE_EVERY) {
             unsaved = None;
@@ -231,7 +284,11 @@ fn event_loop(
         }
         // While loading, wake up often to show progress; otherwise wait for input, but
         // look at signals, saves and file changes a few times a second.
-        let timeout = if loads.is_some() { 30 } else { 200 };
+        let timeout = if loads.is_some() || !model.rendering.is_empty() {
+            30
+        } else {
+            200
+        };
         if !event::poll(Duration::from_millis(timeout))? {
             continue;
         }
@@ -240,24 +297,8 @@ fn event_loop(
         loop {
             if let Some(msg) = to_msg(&model, &keymap, event::read()?) {
                 dirty = true;
-                for effect in update(&mut model, msg) {
-                    match effect {
-                        Effect::Quit => quit = true,
-                        Effect::StateChanged => {
-                            unsaved.get_or_insert_with(Instant::now);
-                        }
-                        Effect::OpenUrl(url) => {
-                            if let Err(e) = open_url(&url) {
-                                model.message = Some(format!("Cannot open a browser: {e}"));
-                            }
-                        }
-                        Effect::Copy(text) => {
-                            if let Err(e) = copy_osc52(&text) {
-                                model.message = Some(format!("Cannot copy: {e}"));
-                            }
-                        }
-                    }
-                }
+                let fx = update(&mut model, msg);
+                quit |= perform(fx, &mut model, &mut unsaved, &rendered_tx);
             }
             if quit || !event::poll(Duration::ZERO)? {
                 break;

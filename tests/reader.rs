@@ -302,6 +302,9 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     assert!(shown.last().unwrap().contains("the rest is being laid out"));
     // Asked once: a redraw or resize while it renders does not start another.
     assert!(update(&mut m, Msg::Resize(120, 40)).is_empty());
+    assert!(update(&mut m, Msg::Resize(100, 40)).is_empty());
+    let effects = update(&mut m, Msg::Resize(120, 40));
+    assert!(effects.is_empty(), "{effects:?}");
     // The loop renders it on a thread and sends it back: the full article replaces the
     // preview, whose lines were its first lines.
     let post = m.store.post(ix);
@@ -310,6 +313,15 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     let full_text = text(&full);
     assert_eq!(full_text[..shown.len() - 2], shown[..shown.len() - 2]);
     assert!(update(&mut m, Msg::Rendered(key, n, full)).is_empty());
+    assert_eq!(text(m.article.as_ref().unwrap()), full_text);
+    // Another width is laid out anew, again off the UI thread; back at the first width
+    // the cached article is used.
+    let effects = update(&mut m, Msg::Resize(100, 40));
+    assert!(
+        matches!(effects[..], [Effect::Render(k, _)] if k.1 != key.1),
+        "{effects:?}"
+    );
+    assert!(update(&mut m, Msg::Resize(120, 40)).is_empty());
     assert_eq!(text(m.article.as_ref().unwrap()), full_text);
 
     // A result for a post that changed again while it was rendered is thrown away; the

@@ -458,7 +458,9 @@ impl Model {
         let category = post.categories.first().map(|c| store.category_name(c));
         let article = match self.cache.get(key) {
             None if post.body.len() > render::BACKGROUND_BYTES => {
-                if !self.rendering.contains_key(&key) {
+                // One at a time: a burst of resizes must not start a render per width;
+                // when the one under way comes back, this is asked again.
+                if self.rendering.is_empty() {
                     self.render_requests += 1;
                     self.rendering.insert(key, self.render_requests);
                     self.render_wanted = Some((key, self.render_requests));

@@ -48,6 +48,13 @@ fn read_and_starred_state_survives_a_restart() {
     tui.send("s");
     assert!(tui.wait_for("★ Starred", TIMEOUT), "{}", tui.dump());
     quit_with(&mut tui, "q");
+    // The newest posts were remembered for the next start, in this home's cache.
+    let recent = std::fs::read_to_string(home.join(".cache/kanbao/recent.txt"))
+        .expect("recent.txt in the cache directory");
+    assert!(
+        recent.contains("old_post/2022-04-21-NW202204210000000303.md"),
+        "{recent}"
+    );
     assert_eq!(list(&home, "--unread").len(), 17);
     let starred = list(&home, "--starred");
     assert_eq!(starred.len(), 1);

@@ -103,6 +103,8 @@ impl Tui {
         cmd.env("HOME", home);
         cmd.env("XDG_CONFIG_HOME", home.join(".config"));
         cmd.env("XDG_DATA_HOME", home.join(".local/share"));
+        // The newest posts of each run are remembered there: not in the real cache.
+        cmd.env("XDG_CACHE_HOME", home.join(".cache"));
         // portable-pty starts in $HOME unless told otherwise.
         cmd.cwd(manifest_dir());
 

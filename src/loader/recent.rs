@@ -125,6 +125,13 @@ pub fn read(file: &Path, roots: &[PathBuf]) -> Vec<Entry> {
                 let Some(root) = roots.get(ix) else {
                     return Vec::new();
                 };
+                // Only paths inside the root, as the walk makes them.
+                let inside = Path::new(rel)
+                    .components()
+                    .all(|c| matches!(c, std::path::Component::Normal(_)));
+                if !inside {
+                    return Vec::new();
+                }
                 let path = if rel.is_empty() {
                     root.clone()
                 } else {
@@ -214,6 +221,21 @@ mod tests {
         assert!(read(&file, &[site.join("news")]).is_empty());
         std::fs::write(&file, "kanbao recent 1\npost\t7\tx.md\n").unwrap();
         assert!(read(&file, &roots).is_empty());
+        let root_line = format!("root\t{}\n", site.canonicalize().unwrap().display());
+        for rel in ["/etc/passwd", "../x.md", "_posts/../../x.md"] {
+            std::fs::write(
+                &file,
+                format!("kanbao recent 1\n{root_line}post\t0\t{rel}\n"),
+            )
+            .unwrap();
+            assert!(read(&file, &roots).is_empty(), "{rel}");
+        }
+        std::fs::write(
+            &file,
+            format!("kanbao recent 1\n{root_line}post\t0\t_posts/x.md\n"),
+        )
+        .unwrap();
+        assert_eq!(read(&file, &roots).len(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -165,7 +165,14 @@ fn parse_simple(yaml: &str) -> Option<FrontMatter> {
         (None, None, None, None, None, None);
     for (_, line) in lines(yaml) {
         let line = line.strip_suffix('\r').unwrap_or(line);
-        if line.bytes().all(|b| b == b' ') || line.starts_with('#') {
+        if line.bytes().all(|b| b == b' ') {
+            continue;
+        }
+        if line.starts_with('#') {
+            // libyaml breaks lines at NEL, LS and PS even inside a comment.
+            if !line.chars().all(yaml_printable) {
+                return None;
+            }
             continue;
         }
         let colon = memchr::memchr(b':', line.as_bytes())?;
@@ -187,6 +194,10 @@ fn parse_simple(yaml: &str) -> Option<FrontMatter> {
             "tag" => tag = Some(value),
             _ => {}
         }
+    }
+    // Comments alone make no mapping; serde_yaml reports that, so it decides.
+    if seen.is_empty() && !yaml.trim().is_empty() {
+        return None;
     }
     let text = |v: Option<Simple>| match v {
         Some(Simple::Str(s)) => Some(s.to_string()),
@@ -431,6 +442,7 @@ mod tests {
             "title: a: b\n",
             "title: 'it''s'\n",
             "title: a\u{85}b\n",
+            "# only a comment\n",
         ] {
             assert_eq!(parse_simple(odd), None, "{odd:?}");
         }
@@ -445,6 +457,7 @@ mod tests {
                     proptest::prop_oneof![
                         8 => "(title|date|tags|tag|categories|category|layout)",
                         1 => "(true|a b| title|x)",
+                        1 => "#[a-z ]{0,4}",
                     ],
                     proptest::prop_oneof![8 => ": ", 1 => "[ :]{0,2}"],
                     proptest::prop_oneof![

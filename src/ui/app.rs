@@ -231,8 +231,8 @@ pub struct Model {
     pub search: Option<(String, Vec<PostIx>)>,
     pub size: (u16, u16),
     pub loading: bool,
-    /// While loading: post files found by the walk (once it is over) and posts received.
-    pub load_progress: (Option<usize>, usize),
+    /// While loading: post files the walk found (once it is over), for the progress figure.
+    pub files_found: Option<usize>,
     pub summary: Summary,
     pub warnings: Vec<Warning>,
     /// A one-line message for the status bar (cleared by the next key).
@@ -272,7 +272,7 @@ impl Model {
             search: None,
             size,
             loading: true,
-            load_progress: (None, 0),
+            files_found: None,
             summary: Summary::default(),
             warnings: Vec::new(),
             message: None,
@@ -875,16 +875,14 @@ fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 m.refresh_article();
             }
         }
-        Msg::Loaded(LoadEvent::Found(files)) => m.load_progress.0 = Some(files),
+        Msg::Loaded(LoadEvent::Found(files)) => m.files_found = Some(files),
         Msg::Loaded(LoadEvent::Batch { posts, warnings }) => {
-            m.load_progress.1 += posts.len();
             m.add_posts(posts);
             m.warnings.extend(warnings);
             m.rebuild_rows();
             m.rebuild_listing();
         }
         Msg::Loaded(LoadEvent::Retract(ids)) => {
-            m.load_progress.1 = m.load_progress.1.saturating_sub(ids.len());
             m.replace_posts(Vec::new(), &ids);
             m.rebuild_rows();
             m.rebuild_listing();

@@ -207,11 +207,12 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         return;
     }
     let mut left = if m.loading {
-        match m.load_progress {
-            (None, _) => " Looking for posts…".to_string(),
-            (Some(files), got) => format!(
-                " Loading… {got} of {files} posts ({}%)",
-                (got * 100).checked_div(files).unwrap_or(100)
+        match m.files_found {
+            None => " Looking for posts…".to_string(),
+            Some(files) => format!(
+                " Loading… {} of {files} posts ({}%)",
+                m.store.len(),
+                (m.store.len() * 100).checked_div(files).unwrap_or(100)
             ),
         }
     } else {

@@ -6,6 +6,7 @@
 //! what is shown is never stale. The loader takes back any of them that the walk no
 //! longer finds or finds under other rules (see `stream_remembering`).
 
+use std::cmp::Reverse;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -31,25 +32,38 @@ pub fn default_file() -> Option<PathBuf> {
 /// The `COUNT` newest posts of a load, in the order the store lists them (date, then ID),
 /// gathered as batches are parsed.
 #[derive(Default)]
-pub struct Newest(Vec<(std::cmp::Reverse<Option<i64>>, String, Found)>);
+pub struct Newest {
+    kept: Vec<(Reverse<Option<i64>>, String, Found)>,
+    /// Once `COUNT` are kept, the last of them: a post that sorts after it cannot make
+    /// the list, so it is not copied (posts arrive nearly newest first, so most do not).
+    cutoff: Option<(Reverse<Option<i64>>, String)>,
+}
 
 impl Newest {
     pub fn offer(&mut self, date: Option<i64>, id: &str, found: &Found) {
-        self.0
-            .push((std::cmp::Reverse(date), id.to_string(), found.clone()));
-        if self.0.len() >= 2 * COUNT {
+        if let Some((c_date, c_id)) = &self.cutoff
+            && (Reverse(date), id) >= (*c_date, c_id.as_str())
+        {
+            return;
+        }
+        self.kept
+            .push((Reverse(date), id.to_string(), found.clone()));
+        if self.kept.len() >= 2 * COUNT {
             self.trim();
         }
     }
 
     fn trim(&mut self) {
-        self.0.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
-        self.0.truncate(COUNT);
+        self.kept.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        self.kept.truncate(COUNT);
+        if self.kept.len() == COUNT {
+            self.cutoff = self.kept.last().map(|(d, id, _)| (*d, id.clone()));
+        }
     }
 
     pub fn into_found(mut self) -> Vec<Found> {
         self.trim();
-        self.0.into_iter().map(|(_, _, f)| f).collect()
+        self.kept.into_iter().map(|(_, _, f)| f).collect()
     }
 }
 

@@ -39,21 +39,26 @@ pub enum Ann {
     Pre,
 }
 
-/// Our html2text decorator: images as `[alt]`, links numbered by html2text's footnote
-/// option, headings marked for styling, quotes as `│ `, bullets as `• `.
+/// Our html2text decorator: images as `[alt]`, links followed by a [`LINK_MARK`] that
+/// becomes their number, headings marked for styling, quotes as `│ `, bullets as `• `.
 #[derive(Clone, Default)]
 struct Decorator {
+    /// Shared with the decorators of sub-blocks (table cells, quotes), so links are
+    /// counted across the whole document.
     links: Rc<RefCell<Vec<String>>>,
 }
 
 impl TextDecorator for Decorator {
     type Annotation = Ann;
 
-    fn decorate_link_start(&mut self, _url: &str) -> (String, Ann) {
+    fn decorate_link_start(&mut self, url: &str) -> (String, Ann) {
+        self.links.borrow_mut().push(url.to_string());
         (String::new(), Ann::Link)
     }
+    // Links are not nested (the HTML parser closes an open `<a>`), so the link that ends
+    // is the last one started.
     fn decorate_link_end(&mut self) -> String {
-        String::new()
+        format!("{LINK_MARK}{}{MARK_END}", self.links.borrow().len())
     }
     fn decorate_em_start(&self) -> (String, Ann) {
         (String::new(), Ann::Emphasis)
@@ -107,8 +112,7 @@ impl TextDecorator for Decorator {
     fn make_subblock_decorator(&self) -> Self {
         self.clone()
     }
-    fn finalise(&mut self, urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
-        *self.links.borrow_mut() = urls;
+    fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
         Vec::new()
     }
 }
@@ -197,14 +201,62 @@ fn line_spans(line: &TaggedLine<Vec<Ann>>, theme: &Theme) -> (Vec<Span<'static>>
     let spans = line
         .tagged_strings()
         .filter(|ts| !ts.s.is_empty())
-        .map(|ts| {
+        .flat_map(|ts| {
             pre |= ts.tag.contains(&Ann::Pre);
             // html2text decodes entities (`&#27;`), so its output is cleaned again here.
             let text = clean_inline(&ts.s.replace('\t', "    ")).into_owned();
-            Span::styled(text, style_of(&ts.tag, theme))
+            let style = style_of(&ts.tag, theme);
+            if !text.contains(LINK_MARK) {
+                return vec![Span::styled(text, style)];
+            }
+            // A link's number is set in the style around the link, not the link's own.
+            let mut outer = ts.tag.clone();
+            if let Some(i) = outer.iter().rposition(|a| *a == Ann::Link) {
+                outer.remove(i);
+            }
+            let outer = style_of(&outer, theme);
+            let mut spans = Vec::new();
+            let mut rest = text.as_str();
+            while let Some(at) = rest.find(LINK_MARK) {
+                if at > 0 {
+                    spans.push(Span::styled(rest[..at].to_string(), style));
+                }
+                let end = rest[at..]
+                    .find(MARK_END)
+                    .map_or(rest.len(), |e| at + e + MARK_END.len_utf8());
+                spans.push(Span::styled(rest[at..end].to_string(), outer));
+                rest = &rest[end..];
+            }
+            if !rest.is_empty() {
+                spans.push(Span::styled(rest.to_string(), style));
+            }
+            spans
         })
         .collect();
     (spans, pre)
+}
+
+/// Writes each link mark (a span of its own, see [`line_spans`]) as `[n]`, the link's
+/// number in its chunk plus `offset`.
+fn number_links(blocks: &mut [Block], offset: usize) {
+    for block in blocks {
+        let spans = match block {
+            Block::Text { spans, .. } | Block::Pre(spans) => spans,
+            Block::Table { rows, .. } => {
+                for cell in rows.iter_mut().flatten() {
+                    number_links(&mut cell.lines, offset);
+                }
+                continue;
+            }
+            Block::Blank => continue,
+        };
+        for span in spans {
+            if let Some(mark) = span.content.strip_prefix(LINK_MARK) {
+                let n: usize = mark.trim_end_matches(MARK_END).parse().unwrap_or(0);
+                span.content = format!("[{}]", n + offset).into();
+            }
+        }
+    }
 }
 
 /// Turns prose spans into a `Text` block: restyles the leading decoration, and styles
@@ -253,6 +305,10 @@ fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Bl
 const TABLE_MARK: char = '\u{e001}';
 /// Ends a marker.
 const MARK_END: char = '\u{e002}';
+/// Stands after a link's text, followed by the link's number within its chunk of the
+/// document and [`MARK_END`]; [`number_links`] writes it as `[n]` once the chunks are
+/// joined and the numbers known.
+const LINK_MARK: char = '\u{e003}';
 
 type Config = html2text::config::Config<Decorator>;
 
@@ -409,9 +465,7 @@ fn rewrite(nodes: Vec<Handle>, config: &Config, marked: bool) -> Vec<Handle> {
 fn run_html2text(html: &str, width: usize) -> Result<(Lines, Vec<String>), html2text::Error> {
     let deco = Decorator::default();
     let links = deco.links.clone();
-    let config = html2text::config::with_decorator(deco)
-        .link_footnotes(true)
-        .allow_width_overflow();
+    let config = html2text::config::with_decorator(deco).allow_width_overflow();
     let dom = config.parse_html(html.as_bytes())?;
     if html.contains("<table") || html.contains("<TABLE") || html.contains("<Table") {
         let kids = std::mem::take(&mut *dom.document.children.borrow_mut());
@@ -496,13 +550,30 @@ fn fallback(html: &str) -> Vec<Block> {
         .collect()
 }
 
-/// Turns numeric character references to control characters (`&#27;`, `&#x9b;`) into the
-/// characters themselves, then cleans the whole HTML, so an escape sequence written with
-/// entities is removed whole. Left to html2text, the control character alone would vanish
-/// and the rest of its sequence (`]0;x`, `[2J`) would be shown; `&#155;` would become `›`.
+/// The private-use characters this module uses as marks ([`HEADING_MARK`] …
+/// [`LINK_MARK`]). A post's own are removed, so they cannot pass for ours.
+fn is_reserved(c: char) -> bool {
+    ('\u{e000}'..='\u{e00f}').contains(&c)
+}
+
+/// `html` cleaned ([`clean_text`]) and without [reserved](is_reserved) characters.
+fn cleaned(html: &str) -> Cow<'_, str> {
+    let clean = clean_text(html);
+    // U+E000..U+E00F are EE 80 80..8F in UTF-8.
+    if memchr::memmem::find(clean.as_bytes(), b"\xee\x80").is_none() {
+        return clean;
+    }
+    Cow::Owned(clean.chars().filter(|&c| !is_reserved(c)).collect())
+}
+
+/// Turns numeric character references to control and [reserved](is_reserved) characters
+/// (`&#27;`, `&#x9b;`) into the characters themselves, then cleans the whole HTML, so an
+/// escape sequence written with entities is removed whole. Left to html2text, the control
+/// character alone would vanish and the rest of its sequence (`]0;x`, `[2J`) would be
+/// shown; `&#155;` would become `›`.
 fn without_controls(html: &str) -> Cow<'_, str> {
     if !html.contains("&#") {
-        return clean_text(html);
+        return cleaned(html);
     }
     let mut out = String::with_capacity(html.len());
     let mut rest = html;
@@ -526,7 +597,7 @@ fn without_controls(html: &str) -> Cow<'_, str> {
         let number = &after[digits_from..digits_from + digits];
         let code = u32::from_str_radix(number, if hex { 16 } else { 10 }).ok();
         match code.and_then(char::from_u32) {
-            Some(c) if c.is_control() && !matches!(c, '\t' | '\n' | '\r') => {
+            Some(c) if (c.is_control() && !matches!(c, '\t' | '\n' | '\r')) || is_reserved(c) => {
                 out.push(c);
                 let mut end = digits_from + digits;
                 if after[end..].starts_with(';') {
@@ -541,7 +612,7 @@ fn without_controls(html: &str) -> Cow<'_, str> {
         }
     }
     out.push_str(rest);
-    Cow::Owned(clean_text(&out).into_owned())
+    Cow::Owned(cleaned(&out).into_owned())
 }
 
 pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
@@ -642,6 +713,7 @@ pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     while blocks.last() == Some(&Block::Blank) {
         blocks.pop();
     }
+    number_links(&mut blocks, 0);
     Document { blocks, links }
 }
 
@@ -779,6 +851,30 @@ mod tests {
         assert_eq!(rows[0][1].align, Align::Right);
         assert_eq!(rows[1][1].align, Align::Center);
         assert_eq!(rows[2][0].colspan, 2);
+    }
+
+    #[test]
+    fn a_posts_own_mark_characters_are_dropped() {
+        // Written out and as references: neither may number a link, head a line or start
+        // a table.
+        let html = "<p>\u{e000}甲\u{e003}7\u{e002}乙 &#xe003;8&#57346; <a href=\"http://a/\">丙</a></p>\
+            <p>&#57345;T&#xE002;丁</p>";
+        let doc = parse(html, &Theme::default(), AmbiguousWidth::Narrow);
+        let t: Vec<String> = doc.blocks.iter().map(text).collect();
+        assert_eq!(t, ["甲7乙 8 丙[1]", "", "T丁"], "{:?}", doc.blocks);
+        assert_eq!(doc.links, ["http://a/"]);
+        let Block::Text { spans, .. } = &doc.blocks[0] else {
+            panic!()
+        };
+        assert_eq!(spans[0].style, Style::default(), "not a heading");
+        // The number is set in the paragraph's style, the link text in the link's.
+        let theme = Theme::default();
+        let last = spans.last().unwrap();
+        assert_eq!(
+            (last.content.as_ref(), last.style),
+            ("[1]", Style::default())
+        );
+        assert_eq!(spans[spans.len() - 2].style, theme.link);
     }
 
     #[test]

@@ -13,6 +13,7 @@ use html2text::render::{TaggedLine, TextDecorator};
 use html2text::{Element, Handle};
 use ratatui::style::Style;
 use ratatui::text::Span;
+use rayon::prelude::*;
 
 use super::table::{Align, Cell};
 use super::theme::Theme;
@@ -615,8 +616,44 @@ fn without_controls(html: &str) -> Cow<'_, str> {
     Cow::Owned(cleaned(&out).into_owned())
 }
 
+/// Pieces of a document are at least this long; shorter documents are one piece.
+const PIECE_BYTES: usize = 32 * 1024;
+
+/// HTML → the body's logical lines. A long document is cut into pieces (see `chunk.rs`)
+/// that are rendered in parallel and joined.
 pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
+    parse_in_pieces(html, PIECE_BYTES, theme, amb)
+}
+
+fn parse_in_pieces(html: &str, piece: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
     let html = &*without_controls(html);
+    let pieces = super::chunk::split(html, piece);
+    let docs: Vec<Document> = if pieces.len() == 1 {
+        vec![parse_piece(html, theme, amb)]
+    } else {
+        pieces
+            .par_iter()
+            .map(|p| parse_piece(p, theme, amb))
+            .collect()
+    };
+    let mut out = Document::default();
+    for mut doc in docs {
+        if doc.blocks.is_empty() {
+            out.links.append(&mut doc.links);
+            continue;
+        }
+        if !out.blocks.is_empty() {
+            out.blocks.push(Block::Blank);
+        }
+        number_links(&mut doc.blocks, out.links.len());
+        out.blocks.append(&mut doc.blocks);
+        out.links.append(&mut doc.links);
+    }
+    out
+}
+
+/// One piece of a document, its links numbered from 1 but not yet written.
+fn parse_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     let Ok((lines, links)) = run_html2text(html, UNWRAPPED) else {
         return Document {
             blocks: fallback(html),
@@ -713,13 +750,97 @@ pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     while blocks.last() == Some(&Block::Blank) {
         blocks.pop();
     }
-    number_links(&mut blocks, 0);
     Document { blocks, links }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Pieces of HTML as comrak writes it and as scraped pages hold it, well formed or
+    /// not, to be strung together.
+    const FRAGMENTS: &[&str] = &[
+        "<p>段落一，文字。</p>",
+        "<p>para <a href=\"http://a/\">link</a> end</p>",
+        "<p></p>",
+        "<p><!-- 编辑 --></p>",
+        "<p style=\"display:none;\"><br /></p>",
+        " <p><strong>粗体 </strong></p>",
+        "<p>a\nb</p>",
+        "<h2>标题</h2>",
+        "<h3>h<p>x</h3>",
+        "<ul>\n<li>甲</li>\n<li><p>乙</p></li>\n</ul>",
+        "<ol start=\"3\"><li>one<li>two</ol>",
+        "<blockquote>\n<p>引用</p>\n</blockquote>",
+        "<pre><code>code\n\nmore</code></pre>",
+        "<table><tr><td>a</td><td><a href=\"http://t/\">b</a></td></tr></table>",
+        "<table><tr><td><b>x</td></tr></table>",
+        "<hr />",
+        "<div>div</div>",
+        "<span>inline</span>",
+        "text",
+        "<b>",
+        "</b>",
+        "<i>open",
+        "<div>",
+        "</div>",
+        "<p>",
+        "</p>",
+        "<br>",
+        "<!-- c -->",
+        "<center><img alt=\"K图\" src=\"x.png\" /></center>",
+        "<li>stray",
+        "<script>var x='<p>';</script>",
+        "<a href=\"http://b/\">",
+        "</a>",
+        "<dl><dt>t<dd>d</dl>",
+        "<section>",
+        "</section>",
+        "<blockquote>",
+        "</blockquote>",
+        "<P>upper</P>",
+        "<svg><p>s</p></svg>",
+        "<p>&nbsp;</p>",
+        "<p>\u{3000}</p>",
+        "<p>&amp; 和</p>",
+        "<p><img alt=\"图\" src=\"y\"></p>",
+        "<pre><code>x</code></pre>",
+        "<h1>一</h1>",
+        "<p><a href=\"http://c/\">链接</a>后</p>",
+        "<p><span>隐</span></p>",
+        "<ul><li></li></ul>",
+        "<table></table>",
+        "<blockquote></blockquote>",
+        "<p>x<br></p>",
+        "<div><p>x</p></div>",
+        "<p title='a>b'>t</p>",
+        "<ul>\n<li>\n<p>松</p>\n</li>\n<li>\n<p>散</p>\n</li>\n</ul>",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Cut wherever `chunk.rs` allows, a document renders as it does whole.
+        #[test]
+        fn pieces_render_as_the_whole(
+            parts in prop::collection::vec(
+                (prop::sample::select(FRAGMENTS), prop::sample::select(&["", "\n", "\n\n"][..])),
+                1..14,
+            )
+        ) {
+            let html: String = parts.iter().flat_map(|(f, sep)| [*f, *sep]).collect();
+            let theme = Theme::default();
+            let whole = parse_in_pieces(&html, usize::MAX, &theme, AmbiguousWidth::Narrow);
+            let cut = parse_in_pieces(&html, 0, &theme, AmbiguousWidth::Narrow);
+            prop_assert_eq!(&cut.blocks, &whole.blocks, "{:?}", html);
+            prop_assert_eq!(cut.links, whole.links);
+        }
+    }
 
     fn text(b: &Block) -> String {
         match b {

@@ -5,6 +5,7 @@
 //! wrapper (`wrap`), measured per grapheme cluster (`width`); tables are laid out by
 //! `table`, their cells wrapped by the same wrapper.
 
+pub mod chunk;
 pub mod html;
 pub mod markdown;
 pub mod table;

@@ -74,7 +74,10 @@ fn layout_code(
     }
 }
 
-/// Lays out a document's blocks at `width`.
+/// Blocks per piece when a long document is laid out in parallel.
+const LAYOUT_PIECE: usize = 512;
+
+/// Lays out a document's blocks at `width`; a long one in pieces, in parallel.
 fn layout(
     doc: &Document,
     width: usize,
@@ -82,7 +85,42 @@ fn layout(
     amb: AmbiguousWidth,
     out: &mut Vec<Line<'static>>,
 ) {
+    use rayon::prelude::*;
     let blocks = &doc.blocks;
+    // Cut at blank lines, but not after a code line: a code block's blank lines are its own.
+    let mut pieces = Vec::new();
+    let mut start = 0;
+    for i in 1..blocks.len() {
+        if i - start >= LAYOUT_PIECE
+            && blocks[i] == Block::Blank
+            && !matches!(blocks[i - 1], Block::Pre(_))
+        {
+            pieces.push(&blocks[start..i]);
+            start = i;
+        }
+    }
+    pieces.push(&blocks[start..]);
+    if pieces.len() == 1 {
+        return layout_blocks(blocks, width, theme, amb, out);
+    }
+    let laid: Vec<Vec<Line<'static>>> = pieces
+        .par_iter()
+        .map(|p| {
+            let mut lines = Vec::new();
+            layout_blocks(p, width, theme, amb, &mut lines);
+            lines
+        })
+        .collect();
+    out.extend(laid.into_iter().flatten());
+}
+
+fn layout_blocks(
+    blocks: &[Block],
+    width: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+    out: &mut Vec<Line<'static>>,
+) {
     let mut i = 0;
     while i < blocks.len() {
         match &blocks[i] {
@@ -348,6 +386,37 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_long_document_laid_out_in_pieces_is_laid_out_as_whole() {
+        let para = |t: &str| Block::Text {
+            spans: vec![Span::raw(t.repeat(30))],
+            hang: Vec::new(),
+        };
+        let code = |t: &str| Block::Pre(vec![Span::raw(t.to_string())]);
+        let mut blocks = Vec::new();
+        for i in 0..3000 {
+            // Code blocks with blank lines inside, long enough to straddle a cut.
+            if i % 7 == 0 {
+                blocks.extend([code("fn a() {}"), Block::Blank]);
+                blocks.extend((0..i % 40).map(|_| code("    let x = 1;")));
+                blocks.extend([Block::Blank, code("}")]);
+            } else {
+                blocks.push(para("中文段落，"));
+            }
+            blocks.push(Block::Blank);
+        }
+        let doc = Document {
+            blocks,
+            links: Vec::new(),
+        };
+        let theme = Theme::default();
+        let (mut cut, mut whole) = (Vec::new(), Vec::new());
+        layout(&doc, 40, &theme, AmbiguousWidth::Narrow, &mut cut);
+        layout_blocks(&doc.blocks, 40, &theme, AmbiguousWidth::Narrow, &mut whole);
+        assert!(whole.len() > 3 * LAYOUT_PIECE);
+        assert_eq!(cut, whole);
+    }
 
     #[test]
     fn highlight_marks_matches_across_spans() {

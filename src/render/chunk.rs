@@ -108,8 +108,52 @@ const P_SCOPE: &[&str] = &[
 /// Ignored by this scan: the parser merges them into the document's own.
 const DOCUMENT: &[&str] = &["html", "head", "body"];
 
-fn is(set: &[&str], name: &str) -> bool {
-    set.iter().any(|s| s.eq_ignore_ascii_case(name))
+// An element's kind: the sets above it belongs to, as bits.
+const K_BLOCK_BEFORE: u16 = 1;
+const K_BLOCK_AFTER: u16 = 1 << 1;
+const K_INLINE: u16 = 1 << 2;
+const K_VOID: u16 = 1 << 3;
+const K_RAW_TEXT: u16 = 1 << 4;
+const K_OPAQUE: u16 = 1 << 5;
+const K_FORMATTING: u16 = 1 << 6;
+const K_FORMATTING_BOUNDARY: u16 = 1 << 7;
+const K_CLOSES_P: u16 = 1 << 8;
+const K_P_SCOPE: u16 = 1 << 9;
+const K_DOCUMENT: u16 = 1 << 10;
+const K_P: u16 = 1 << 11;
+
+/// The kind of the element `name` (any case); 0 for the rest.
+fn kind(name: &str) -> u16 {
+    type Kinds = std::collections::HashMap<&'static str, u16, foldhash::fast::FixedState>;
+    static KINDS: std::sync::LazyLock<Kinds> = std::sync::LazyLock::new(|| {
+        let mut kinds = Kinds::default();
+        for (set, k) in [
+            (BLOCK_BEFORE, K_BLOCK_BEFORE),
+            (BLOCK_AFTER, K_BLOCK_AFTER),
+            (INLINE, K_INLINE),
+            (VOID, K_VOID),
+            (RAW_TEXT, K_RAW_TEXT),
+            (OPAQUE, K_OPAQUE),
+            (FORMATTING, K_FORMATTING),
+            (FORMATTING_BOUNDARY, K_FORMATTING_BOUNDARY),
+            (CLOSES_P, K_CLOSES_P),
+            (P_SCOPE, K_P_SCOPE),
+            (DOCUMENT, K_DOCUMENT),
+            (&["p"][..], K_P),
+        ] {
+            for name in set {
+                *kinds.entry(*name).or_insert(0) |= k;
+            }
+        }
+        kinds
+    });
+    let mut lower = [0u8; 16];
+    let Some(buf) = lower.get_mut(..name.len()) else {
+        return 0;
+    };
+    buf.copy_from_slice(name.as_bytes());
+    buf.make_ascii_lowercase();
+    std::str::from_utf8(buf).map_or(0, |n| KINDS.get(n).copied().unwrap_or(0))
 }
 
 fn is_space(b: u8) -> bool {
@@ -225,7 +269,7 @@ fn text_first(s: &[u8], mut at: usize) -> bool {
         let Ok(name) = std::str::from_utf8(&s[at + 1..name_to]) else {
             return false;
         };
-        if !is(INLINE, name) {
+        if kind(name) & K_INLINE == 0 {
             return false;
         }
         match tag_end(s, name_to) {
@@ -260,74 +304,79 @@ fn comment_end(s: &[u8], at: usize) -> Option<usize> {
 
 /// What the scan knows at a point of the document.
 struct Scan<'a> {
-    /// Open elements, as written in the document (compared ignoring case).
-    open: Vec<&'a str>,
-    /// The last thing seen (leaving out end tags, white space and comments) was text
-    /// that [shows].
-    text_last: bool,
+    /// Open elements, as written in the document (compared ignoring case), and their
+    /// [kind]s.
+    open: Vec<(&'a str, u16)>,
+    /// Where the last thing seen was text, leaving out end tags, white space and
+    /// comments (whether it [shows] is asked only where a cut could follow).
+    text_last: Option<(usize, usize)>,
     /// Nothing but white space and comments since the end of a top-level block in
     /// [`BLOCK_BEFORE`] that ended in text.
     after_block: bool,
 }
 
 impl<'a> Scan<'a> {
-    fn open_index(&self, name: &str, scope: &[&str]) -> Option<usize> {
-        for (i, e) in self.open.iter().enumerate().rev() {
-            if e.eq_ignore_ascii_case(name) {
+    /// The innermost open element matching `is`, searched no further out than an
+    /// element of a kind in `scope`.
+    fn open_index(&self, is: impl Fn(&str, u16) -> bool, scope: u16) -> Option<usize> {
+        for (i, &(e, k)) in self.open.iter().enumerate().rev() {
+            if is(e, k) {
                 return Some(i);
             }
-            if is(scope, e) {
+            if k & scope != 0 {
                 return None;
             }
         }
         None
     }
 
-    /// Closes the elements from `i` up. `false` if that would close a formatting element
-    /// implicitly (the parser would open it again later).
-    fn close_from(&mut self, i: usize, by: &str) -> bool {
+    /// Closes the elements from `i` up, for a tag of kind `by`. `false` if that would
+    /// close a formatting element implicitly (the parser would open it again later).
+    fn close_from(&mut self, i: usize, by: u16) -> bool {
         let implicit = &self.open[i + 1..];
-        if !is(FORMATTING_BOUNDARY, by) && implicit.iter().any(|e| is(FORMATTING, e)) {
+        if by & K_FORMATTING_BOUNDARY == 0 && implicit.iter().any(|e| e.1 & K_FORMATTING != 0) {
             return false;
         }
         self.open.truncate(i);
         true
     }
 
-    /// Takes in a start tag. `false` if the scan can no longer follow the parser.
-    fn start(&mut self, name: &'a str) -> bool {
-        if is(OPAQUE, name) {
+    /// Takes in a start tag of kind `k`. `false` if the scan can no longer follow the
+    /// parser.
+    fn start(&mut self, name: &'a str, k: u16) -> bool {
+        if k & K_OPAQUE != 0 {
             return false;
         }
-        if is(DOCUMENT, name) {
+        if k & K_DOCUMENT != 0 {
             return true;
         }
-        if is(CLOSES_P, name)
-            && let Some(i) = self.open_index("p", P_SCOPE)
-            && !self.close_from(i, name)
+        if k & K_CLOSES_P != 0
+            && let Some(i) = self.open_index(|_, k| k & K_P != 0, K_P_SCOPE)
+            && !self.close_from(i, k)
         {
             return false;
         }
-        if !is(VOID, name) {
-            self.open.push(name);
+        if k & K_VOID == 0 {
+            self.open.push((name, k));
         }
         true
     }
 
-    /// Takes in an end tag. `false` if the scan can no longer follow the parser.
-    fn end(&mut self, name: &str) -> bool {
-        if is(DOCUMENT, name) || is(VOID, name) {
+    /// Takes in an end tag of kind `k`. `false` if the scan can no longer follow the
+    /// parser.
+    fn end(&mut self, name: &str, k: u16) -> bool {
+        if k & (K_DOCUMENT | K_VOID) != 0 {
             return true;
         }
-        let Some(i) = self.open_index(name, &[]) else {
+        let Some(i) = self.open_index(|e, _| e.eq_ignore_ascii_case(name), 0) else {
             // A stray end tag is ignored.
             return true;
         };
-        if is(FORMATTING, name) && i + 1 != self.open.len() {
+        if k & K_FORMATTING != 0 && i + 1 != self.open.len() {
             // Mis-nested formatting: the parser rearranges the tree.
             return false;
         }
-        self.close_from(i, name)
+        self.close_from(i, k)
     }
 }
 
@@ -335,19 +384,22 @@ impl<'a> Scan<'a> {
 /// points where rendering the pieces one by one and joining them with a blank line gives
 /// what rendering the whole would. The pieces cover `html` in order.
 pub fn split(html: &str, target: usize) -> Vec<&str> {
+    if html.len() <= target {
+        return vec![html];
+    }
     let s = html.as_bytes();
     let mut pieces = Vec::new();
     let mut piece_start = 0;
     let mut scan = Scan {
         open: Vec::new(),
-        text_last: false,
+        text_last: None,
         after_block: false,
     };
     let mut at = 0;
     while let Some(lt) = memchr(b'<', &s[at..]).map(|i| at + i) {
         if !s[at..lt].iter().all(|&b| is_space(b)) {
             scan.after_block = false;
-            scan.text_last = shows(&s[at..lt]);
+            scan.text_last = Some((at, lt));
         }
         let next = s.get(lt + 1).copied().unwrap_or(0);
         let end = if s[lt..].starts_with(b"<!--") {
@@ -357,13 +409,16 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
         } else if next == b'/' && s.get(lt + 2).is_some_and(u8::is_ascii_alphabetic) {
             let name_to = name_end(s, lt + 2);
             let name = &html[lt + 2..name_to];
+            let k = kind(name);
             let Some((end, _)) = tag_end(s, name_to) else {
                 break;
             };
-            if !scan.end(name) {
+            if !scan.end(name, k) {
                 break;
             }
-            scan.after_block = scan.open.is_empty() && scan.text_last && is(BLOCK_BEFORE, name);
+            scan.after_block = scan.open.is_empty()
+                && k & K_BLOCK_BEFORE != 0
+                && scan.text_last.is_some_and(|(a, b)| shows(&s[a..b]));
             Some(end)
         } else if next == b'/' {
             // `</>` is dropped, `</` + other a comment: both up to the next `>`.
@@ -371,37 +426,38 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
         } else if next.is_ascii_alphabetic() {
             let name_to = name_end(s, lt + 1);
             let name = &html[lt + 1..name_to];
+            let k = kind(name);
             let Some((mut end, _)) = tag_end(s, name_to) else {
                 break;
             };
             if scan.open.is_empty()
                 && scan.after_block
-                && is(BLOCK_AFTER, name)
+                && k & K_BLOCK_AFTER != 0
                 && lt - piece_start >= target
                 && text_first(s, end)
             {
                 pieces.push(&html[piece_start..lt]);
                 piece_start = lt;
             }
-            if !scan.start(name) {
+            if !scan.start(name, k) {
                 break;
             }
-            if is(RAW_TEXT, name) {
+            if k & K_RAW_TEXT != 0 {
                 let Some(e) = raw_text_end(s, name, end) else {
                     break;
                 };
                 end = e;
-                if !scan.end(name) {
+                if !scan.end(name, k) {
                     break;
                 }
             }
             scan.after_block = false;
-            scan.text_last = false;
+            scan.text_last = None;
             Some(end)
         } else {
             // A `<` that starts no tag is text.
             scan.after_block = false;
-            scan.text_last = true;
+            scan.text_last = Some((lt, lt + 1));
             Some(lt + 1)
         };
         match end {

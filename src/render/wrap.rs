@@ -245,6 +245,10 @@ fn classify(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
         return (w, f);
     }
     let c = g.chars().next().unwrap_or(' ');
+    // Most of a Chinese text: an ideograph alone, two columns, no kinsoku or space class.
+    if matches!(c, '\u{4e00}'..='\u{9fff}') && g.len() == 3 {
+        return if width >= 2 { (2, CJK) } else { (1, CJK | PH) };
+    }
     let mut f = 0;
     if is_cjk(c) {
         f |= CJK; // U+3000 is both CJK and WS

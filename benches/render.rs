@@ -1,6 +1,7 @@
 //! Render: an article laid out at width 80 (Markdown → HTML → text → CJK wrapping), for a
 //! ~5 KB and a ~5 MB post, against its first stages alone (`markdown::to_html`, and
-//! html2text on the resulting HTML).
+//! html2text on the resulting HTML); and the same post laid out at another width from its
+//! kept body, as when the terminal is resized.
 
 #[path = "common/gen.rs"]
 mod corpus;
@@ -35,6 +36,20 @@ fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
                 black_box(&post),
                 None,
                 WIDTH,
+                &theme,
+                AmbiguousWidth::Narrow,
+            ))
+        })
+    });
+    // Another width for a post already open: its body is kept, only laid out again.
+    let doc = render::body(&post, &theme, AmbiguousWidth::Narrow);
+    g.bench_function("kanbao_lay_out_w100_from_body", |b| {
+        b.iter(|| {
+            black_box(render::lay_out(
+                black_box(&post),
+                &doc,
+                None,
+                100,
                 &theme,
                 AmbiguousWidth::Narrow,
             ))

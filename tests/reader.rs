@@ -2,6 +2,7 @@
 //! search, the category filter, sorting and links.
 
 use std::path::PathBuf;
+use std::sync::Arc;
 
 use kanbao::keymap::Action;
 use kanbao::loader::{self, Source};
@@ -309,18 +310,21 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     // preview, whose lines were its first lines.
     let post = m.store.post(ix);
     let category = post.categories.first().map(|c| m.store.category_name(c));
-    let full = kanbao::render::render(post, category, key.1.into(), &m.theme, key.2);
+    let doc = Arc::new(kanbao::render::body(post, &m.theme, key.2));
+    let full = kanbao::render::lay_out(post, &doc, category, key.1.into(), &m.theme, key.2);
     let full_text = text(&full);
     assert_eq!(full_text[..shown.len() - 2], shown[..shown.len() - 2]);
-    assert!(update(&mut m, Msg::Rendered(key, n, full)).is_empty());
+    assert!(update(&mut m, Msg::Rendered(key, n, full, doc.clone())).is_empty());
     assert_eq!(text(m.article.as_ref().unwrap()), full_text);
-    // Another width is laid out anew, again off the UI thread; back at the first width
-    // the cached article is used.
+    // Another width is laid out anew, again off the UI thread, from the body kept; back
+    // at the first width the cached article is used.
     let effects = update(&mut m, Msg::Resize(100, 40));
     assert!(
         matches!(effects[..], [Effect::Render(k, _)] if k.1 != key.1),
         "{effects:?}"
     );
+    let kept = m.cache.document(ix, key.2).expect("the body is kept");
+    assert!(Arc::ptr_eq(&kept, &doc));
     assert!(update(&mut m, Msg::Resize(120, 40)).is_empty());
     assert_eq!(text(m.article.as_ref().unwrap()), full_text);
 
@@ -330,20 +334,25 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     let [Effect::Render(_, second)] = effects[..] else {
         panic!("{effects:?}");
     };
+    // The body kept was the old version's.
+    assert!(m.cache.document(ix, key.2).is_none());
     let effects = grow_open_post(&mut m, body.replace("正文", "第三版"));
     let [Effect::Render(_, third)] = effects[..] else {
         panic!("{effects:?}");
     };
     let render_now = |m: &Model| {
         let post = m.store.post(ix);
-        kanbao::render::render(post, None, key.1.into(), &m.theme, key.2)
+        let doc = Arc::new(kanbao::render::body(post, &m.theme, key.2));
+        let article = kanbao::render::lay_out(post, &doc, None, key.1.into(), &m.theme, key.2);
+        (article, doc)
     };
-    let latest = render_now(&m);
-    let mut stale = render_now(&m);
+    let (latest, latest_doc) = render_now(&m);
+    let (mut stale, stale_doc) = render_now(&m);
     stale.lines.push(ratatui::text::Line::raw("第二版"));
-    update(&mut m, Msg::Rendered(key, second, stale));
+    update(&mut m, Msg::Rendered(key, second, stale, stale_doc));
     assert!(m.cache.get(key).is_none());
-    update(&mut m, Msg::Rendered(key, third, latest));
+    assert!(m.cache.document(ix, key.2).is_none());
+    update(&mut m, Msg::Rendered(key, third, latest, latest_doc));
     let kept = text(&m.cache.get(key).unwrap());
     assert!(kept.iter().any(|l| l.contains("第三版")), "{kept:?}");
     assert!(!kept.iter().any(|l| l == "第二版"));

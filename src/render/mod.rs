@@ -15,6 +15,7 @@ pub mod wrap;
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::text::{Line, Span};
 
@@ -156,8 +157,27 @@ pub fn render(
     theme: &Theme,
     amb: AmbiguousWidth,
 ) -> Article {
+    let doc = body(post, theme, amb);
+    lay_out(post, &doc, category_name, width, theme, amb)
+}
+
+/// The part of rendering that does not depend on the width (Markdown → HTML → logical
+/// lines), and for a long post most of the time: kept while the post is open, another
+/// width only lays it out again.
+pub fn body(post: &Post, theme: &Theme, amb: AmbiguousWidth) -> Document {
+    html::parse(&markdown::to_html(&post.body), theme, amb)
+}
+
+/// [`render`] from the post's [`body`].
+pub fn lay_out(
+    post: &Post,
+    doc: &Document,
+    category_name: Option<&str>,
+    width: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Article {
     let width = width.max(1);
-    let doc = html::parse(&markdown::to_html(&post.body), theme, amb);
     let mut lines = Vec::new();
     lines.extend(wrap::wrap(
         &[Span::styled(post.title.clone(), theme.title)],
@@ -192,7 +212,7 @@ pub fn render(
     }
     let rule = amb.box_char('─').to_string();
     lines.push(Line::styled(rule.repeat(width), theme.meta));
-    layout(&doc, width, theme, amb, &mut lines);
+    layout(doc, width, theme, amb, &mut lines);
     if !doc.links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(rule.repeat(width.min(8)), theme.meta));
@@ -208,7 +228,7 @@ pub fn render(
     }
     Article {
         lines,
-        links: doc.links,
+        links: doc.links.clone(),
     }
 }
 
@@ -327,6 +347,8 @@ pub struct Cache {
     capacity: usize,
     tick: u64,
     entries: HashMap<CacheKey, (Rc<Article>, u64)>,
+    /// The [`body`] of the last long post rendered off the UI thread.
+    document: Option<(PostIx, AmbiguousWidth, Arc<Document>)>,
 }
 
 impl Cache {
@@ -335,6 +357,7 @@ impl Cache {
             capacity: capacity.max(1),
             tick: 0,
             entries: HashMap::new(),
+            document: None,
         }
     }
 
@@ -369,9 +392,25 @@ impl Cache {
         self.entries.get(&key).map(|(a, _)| a.clone())
     }
 
+    /// Keeps the body of a long post, replacing the one kept before.
+    pub fn keep_document(&mut self, post: PostIx, amb: AmbiguousWidth, doc: Arc<Document>) {
+        self.document = Some((post, amb, doc));
+    }
+
+    /// The kept body of `post`, if it is the one kept.
+    pub fn document(&self, post: PostIx, amb: AmbiguousWidth) -> Option<Arc<Document>> {
+        self.document
+            .as_ref()
+            .filter(|(p, a, _)| (*p, *a) == (post, amb))
+            .map(|(_, _, d)| d.clone())
+    }
+
     /// Forgets a post (its file changed).
     pub fn invalidate(&mut self, post: PostIx) {
         self.entries.retain(|(p, _, _), _| *p != post);
+        if self.document.as_ref().is_some_and(|(p, _, _)| *p == post) {
+            self.document = None;
+        }
     }
 
     pub fn len(&self) -> usize {

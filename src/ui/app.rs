@@ -4,6 +4,7 @@
 
 use std::collections::HashMap;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use ratatui::layout::Rect;
 
@@ -11,6 +12,7 @@ use super::layout::{Areas, Mode};
 use crate::keymap::Action;
 use crate::loader::{LoadEvent, Summary, Warning};
 use crate::post::Post;
+use crate::render::html::Document;
 use crate::render::width::AmbiguousWidth;
 use crate::render::{self, Article, Cache, CacheKey, theme::Theme};
 use crate::state::State;
@@ -66,7 +68,7 @@ pub enum Msg {
     Changed(crate::watch::Change),
     /// An article rendered off the UI thread, with the request's number (see
     /// `Effect::Render`).
-    Rendered(CacheKey, u64, Article),
+    Rendered(CacheKey, u64, Article, Arc<Document>),
 }
 
 #[derive(Debug, PartialEq, Eq)]
@@ -867,11 +869,12 @@ fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
             m.rebuild_listing();
             m.refresh_article();
         }
-        Msg::Rendered(key, n, article) => {
+        Msg::Rendered(key, n, article, doc) => {
             // Kept only if it answers the latest request: the post did not change since.
             if m.rendering.get(&key) == Some(&n) {
                 m.rendering.remove(&key);
                 m.cache.insert(key, article);
+                m.cache.keep_document(key.0, key.2, doc);
                 m.refresh_article();
             }
         }

@@ -24,6 +24,7 @@ use crossterm::event::{
 use crate::config::Config;
 use crate::keymap::Keymap;
 use crate::loader::{self, Source};
+use crate::render::html::Document;
 use crate::render::{self, Article, CacheKey};
 use crate::state::State;
 use app::{Effect, Input, Model, MouseKind, Msg, update};
@@ -172,7 +173,7 @@ fn perform(
     effects: Vec<Effect>,
     model: &mut Model,
     unsaved: &mut Option<Instant>,
-    rendered: &Sender<(CacheKey, u64, Article)>,
+    rendered: &Sender<(CacheKey, u64, Article, Arc<Document>)>,
 ) -> bool {
     let mut quit = false;
     for effect in effects {
@@ -199,11 +200,20 @@ fn perform(
                     .first()
                     .map(|c| model.store.category_name(c).to_string());
                 let (theme, tx) = (model.theme.clone(), rendered.clone());
+                // At another width the post's body is only laid out again.
+                let doc = model.cache.document(ix, amb);
                 std::thread::spawn(move || {
-                    let article =
-                        render::render(&post, category.as_deref(), width.into(), &theme, amb);
+                    let doc = doc.unwrap_or_else(|| Arc::new(render::body(&post, &theme, amb)));
+                    let article = render::lay_out(
+                        &post,
+                        &doc,
+                        category.as_deref(),
+                        width.into(),
+                        &theme,
+                        amb,
+                    );
                     // The loop is gone when the user has quit; nothing to do then.
-                    let _ = tx.send((key, n, article));
+                    let _ = tx.send((key, n, article, doc));
                 });
             }
         }
@@ -266,8 +276,8 @@ fn event_loop(
                 dirty = true;
             }
         }
-        while let Ok((key, n, article)) = rendered.try_recv() {
-            let fx = update(&mut model, Msg::Rendered(key, n, article));
+        while let Ok((key, n, article, doc)) = rendered.try_recv() {
+            let fx = update(&mut model, Msg::Rendered(key, n, article, doc));
             perform(fx, &mut model, &mut unsaved, &rendered_tx);
             dirty = true;
         }

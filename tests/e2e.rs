@@ -183,6 +183,21 @@ fn resize_does_not_crash() {
     quit(&mut tui);
 }
 
+#[test]
+fn a_resize_before_any_key_is_drawn() {
+    let mut tui = open_site(120, 40);
+    assert!(tui.wait_for("18 posts · ", TIMEOUT), "{}", tui.dump());
+    tui.resize(80, 24);
+    // Redrawn at 80 columns: the top row ends with the article pane's corner.
+    let redrawn = tui.wait_until(TIMEOUT, |s| {
+        s.lines()
+            .next()
+            .is_some_and(|top| top.ends_with(['┐', '┓']))
+    });
+    assert!(redrawn, "not redrawn after the resize\n{}", tui.dump());
+    quit(&mut tui);
+}
+
 /// The harness itself: dropping it must not leave a kanbao process behind.
 #[test]
 fn harness_kills_child_on_drop() {

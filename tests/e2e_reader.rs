@@ -65,6 +65,26 @@ fn read_and_starred_state_survives_a_restart() {
 }
 
 #[test]
+fn a_terminal_that_hangs_up_ends_the_reader_and_what_was_read_is_kept() {
+    // A dropped SSH connection or a killed tmux pane: the tty hangs up. The reader must
+    // end and save, not spin on a dead terminal (crossterm's event poll does, forever).
+    let home = new_home();
+    let mut tui = Tui::spawn_in(&[&fixture("site")], 120, 40, &home);
+    assert!(tui.wait_for("18 unread", TIMEOUT), "{}", tui.dump());
+    tui.send("\r");
+    tui.send("\r");
+    assert!(tui.wait_for("17 unread", TIMEOUT), "{}", tui.dump());
+    tui.hang_up();
+    let status = tui.wait_exit(TIMEOUT);
+    assert!(status.is_some(), "still running after the terminal hung up");
+    assert_eq!(
+        list(&home, "--unread").len(),
+        17,
+        "the post read was not saved"
+    );
+}
+
+#[test]
 fn a_config_can_rebind_quit() {
     let home = new_home();
     let dir = home.join(".config/kanbao");

@@ -5,6 +5,7 @@
 pub mod app;
 pub mod draw;
 pub mod layout;
+mod tty;
 pub mod view;
 
 use std::io::Write;
@@ -225,7 +226,7 @@ fn event_loop(
     terminal: &mut ratatui::DefaultTerminal,
     source: Source,
     opts: Options,
-    stop: &AtomicBool,
+    stop: &Arc<AtomicBool>,
 ) -> std::io::Result<()> {
     let Options { config, state_path } = opts;
     let keymap = config.keymap;
@@ -246,6 +247,13 @@ fn event_loop(
     let mut dirty = true;
     let mut unsaved: Option<Instant> = None;
     let (rendered_tx, rendered) = std::sync::mpsc::channel();
+    let mut tty = tty::Tty::open();
+    if let Some(t) = &tty {
+        t.watch(Arc::clone(stop));
+        // crossterm starts watching SIGWINCH on its first poll; a resize before any
+        // input would be missed otherwise.
+        event::poll(Duration::ZERO)?;
+    }
     let result = loop {
         if stop.load(Ordering::Relaxed) {
             break Ok(());
@@ -299,7 +307,15 @@ fn event_loop(
         } else {
             200
         };
-        if !event::poll(Duration::from_millis(timeout))? {
+        let timeout = Duration::from_millis(timeout);
+        let ready = match tty.as_mut().map(|t| t.wait(timeout)) {
+            // Gone with the terminal: save and end like `q`.
+            Some(tty::Wait::HungUp) => break Ok(()),
+            Some(tty::Wait::Timeout) => false,
+            Some(tty::Wait::Ready) => event::poll(Duration::ZERO)?,
+            None => event::poll(timeout)?,
+        };
+        if !ready {
             continue;
         }
         // Handle every pending event before drawing again (key repeat, resize storms).

@@ -6,9 +6,12 @@
 
 #![allow(dead_code)]
 
+use std::fs::File;
 use std::io::{Read, Write};
 use std::num::NonZeroU16;
+use std::os::fd::{AsRawFd, FromRawFd};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread::{self, JoinHandle};
 use std::time::{Duration, Instant};
@@ -29,9 +32,15 @@ struct Shared {
     eof: bool,
 }
 
+/// How often the reader thread looks at its stop flag.
+const READ_POLL_MS: i32 = 50;
+
 pub struct Tui {
-    master: Box<dyn MasterPty + Send>,
-    writer: Arc<Mutex<Box<dyn Write + Send>>>,
+    /// `None` once hung up, like `writer`.
+    master: Option<Box<dyn MasterPty + Send>>,
+    writer: Arc<Mutex<Option<Box<dyn Write + Send>>>>,
+    /// Tells the reader thread to close its end of the pty.
+    stop_reading: Arc<AtomicBool>,
     child: Box<dyn Child + Send + Sync>,
     shared: Arc<Mutex<Shared>>,
     reader: Option<JoinHandle<()>>,
@@ -112,9 +121,15 @@ impl Tui {
         // Only the child may hold the slave side, or the reader never sees EOF.
         drop(pair.slave);
 
-        let mut reader = pair.master.try_clone_reader().expect("pty reader");
-        let writer: Arc<Mutex<Box<dyn Write + Send>>> =
-            Arc::new(Mutex::new(pair.master.take_writer().expect("pty writer")));
+        // The reader's own descriptor of the master, waited on with a timeout so the thread
+        // can be told to close it ([`Tui::hang_up`]).
+        let master_fd = pair.master.as_raw_fd().expect("master fd");
+        // SAFETY: dup returns a new descriptor that only this File owns.
+        let mut reader = unsafe { File::from_raw_fd(libc::dup(master_fd)) };
+        let writer: Arc<Mutex<Option<Box<dyn Write + Send>>>> = Arc::new(Mutex::new(Some(
+            pair.master.take_writer().expect("pty writer"),
+        )));
+        let stop_reading = Arc::new(AtomicBool::new(false));
         let shared = Arc::new(Mutex::new(Shared {
             parser: vt100::Parser::new(nz(rows), nz(cols), 0),
             raw: Vec::new(),
@@ -123,9 +138,23 @@ impl Tui {
 
         let thread_shared = Arc::clone(&shared);
         let thread_writer = Arc::clone(&writer);
+        let thread_stop = Arc::clone(&stop_reading);
         let handle = thread::spawn(move || {
             let mut buf = [0u8; 8192];
             loop {
+                let mut fd = [libc::pollfd {
+                    fd: reader.as_raw_fd(),
+                    events: libc::POLLIN,
+                    revents: 0,
+                }];
+                // SAFETY: one valid pollfd for the duration of the call.
+                let n = unsafe { libc::poll(fd.as_mut_ptr(), 1, READ_POLL_MS) };
+                if thread_stop.load(Ordering::Relaxed) {
+                    return;
+                }
+                if n <= 0 {
+                    continue;
+                }
                 match reader.read(&mut buf) {
                     Ok(0) | Err(_) => break,
                     Ok(n) => {
@@ -137,8 +166,7 @@ impl Tui {
                             s.parser.process(&buf[..n]);
                             contains(&s.raw[from..], CPR_REQUEST)
                         };
-                        if asked {
-                            let mut w = lock(&thread_writer);
+                        if asked && let Some(w) = lock(&thread_writer).as_mut() {
                             let _ = w.write_all(CPR_REPLY);
                             let _ = w.flush();
                         }
@@ -149,8 +177,9 @@ impl Tui {
         });
 
         Tui {
-            master: pair.master,
+            master: Some(pair.master),
             writer,
+            stop_reading,
             child,
             shared,
             reader: Some(handle),
@@ -160,6 +189,7 @@ impl Tui {
 
     pub fn send_bytes(&self, bytes: &[u8]) {
         let mut w = lock(&self.writer);
+        let w = w.as_mut().expect("the terminal was hung up");
         w.write_all(bytes).expect("write to pty");
         w.flush().expect("flush pty");
     }
@@ -212,6 +242,8 @@ impl Tui {
     pub fn resize(&self, cols: u16, rows: u16) {
         lock(&self.shared).parser.set_size(nz(rows), nz(cols));
         self.master
+            .as_ref()
+            .expect("the terminal was hung up")
             .resize(PtySize {
                 rows,
                 cols,
@@ -233,6 +265,18 @@ impl Tui {
     }
 
     /// The child's process id.
+    /// Closes the terminal as a dropped SSH connection or a killed tmux pane does: every
+    /// descriptor of the master side, so the child's tty hangs up.
+    pub fn hang_up(&mut self) {
+        self.stop_reading.store(true, Ordering::Relaxed);
+        if let Some(h) = self.reader.take() {
+            let _ = h.join();
+        }
+        lock(&self.shared).eof = true;
+        lock(&self.writer).take();
+        self.master.take();
+    }
+
     pub fn pid(&self) -> Option<u32> {
         self.child.process_id()
     }

@@ -105,6 +105,10 @@ const P_SCOPE: &[&str] = &[
     "applet", "caption", "html", "table", "td", "th", "marquee", "object", "template", "button",
 ];
 
+/// Deeper nesting than this ends the cutting, so a hostile document cannot make every
+/// end tag search a long list of open elements.
+const MAX_OPEN: usize = 256;
+
 /// Ignored by this scan: the parser merges them into the document's own.
 const DOCUMENT: &[&str] = &["html", "head", "body"];
 
@@ -307,12 +311,22 @@ struct Scan<'a> {
     /// Open elements, as written in the document (compared ignoring case), and their
     /// [kind]s.
     open: Vec<(&'a str, u16)>,
-    /// Where the last thing seen was text, leaving out end tags, white space and
-    /// comments (whether it [shows] is asked only where a cut could follow).
-    text_last: Option<(usize, usize)>,
+    /// The last thing seen, leaving out end tags, white space and comments.
+    last: Last,
     /// Nothing but white space and comments since the end of a top-level block in
     /// [`BLOCK_BEFORE`] that ended in text.
     after_block: bool,
+}
+
+/// What a cut needs to know of the last thing seen.
+#[derive(Clone, Copy)]
+enum Last {
+    /// A tag, or text that shows nothing.
+    Other,
+    /// Text, not yet looked at: whether it [shows] is asked only where a cut could follow,
+    /// and then remembered, so no text is looked at twice.
+    Text(usize, usize),
+    Shown,
 }
 
 impl<'a> Scan<'a> {
@@ -357,6 +371,9 @@ impl<'a> Scan<'a> {
             return false;
         }
         if k & K_VOID == 0 {
+            if self.open.len() >= MAX_OPEN {
+                return false;
+            }
             self.open.push((name, k));
         }
         true
@@ -392,14 +409,14 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
     let mut piece_start = 0;
     let mut scan = Scan {
         open: Vec::new(),
-        text_last: None,
+        last: Last::Other,
         after_block: false,
     };
     let mut at = 0;
     while let Some(lt) = memchr(b'<', &s[at..]).map(|i| at + i) {
         if !s[at..lt].iter().all(|&b| is_space(b)) {
             scan.after_block = false;
-            scan.text_last = Some((at, lt));
+            scan.last = Last::Text(at, lt);
         }
         let next = s.get(lt + 1).copied().unwrap_or(0);
         let end = if s[lt..].starts_with(b"<!--") {
@@ -416,9 +433,17 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
             if !scan.end(name, k) {
                 break;
             }
-            scan.after_block = scan.open.is_empty()
-                && k & K_BLOCK_BEFORE != 0
-                && scan.text_last.is_some_and(|(a, b)| shows(&s[a..b]));
+            scan.after_block = false;
+            if scan.open.is_empty() && k & K_BLOCK_BEFORE != 0 {
+                if let Last::Text(a, b) = scan.last {
+                    scan.last = if shows(&s[a..b]) {
+                        Last::Shown
+                    } else {
+                        Last::Other
+                    };
+                }
+                scan.after_block = matches!(scan.last, Last::Shown);
+            }
             Some(end)
         } else if next == b'/' {
             // `</>` is dropped, `</` + other a comment: both up to the next `>`.
@@ -452,12 +477,12 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
                 }
             }
             scan.after_block = false;
-            scan.text_last = None;
+            scan.last = Last::Other;
             Some(end)
         } else {
             // A `<` that starts no tag is text.
             scan.after_block = false;
-            scan.text_last = Some((lt, lt + 1));
+            scan.last = Last::Shown;
             Some(lt + 1)
         };
         match end {
@@ -544,6 +569,16 @@ mod tests {
         // An unterminated comment or tag ends the cutting.
         assert_eq!(cuts("<p>a</p><!-- <p>b</p>"), ["<p>a</p><!-- <p>b</p>"]);
         assert_eq!(cuts("<p>a</p><p title='b>"), ["<p>a</p><p title='b>"]);
+    }
+
+    #[test]
+    fn deep_nesting_ends_the_cutting() {
+        let nested = |depth| {
+            let (open, close) = ("<div>".repeat(depth), "</div>".repeat(depth));
+            format!("{open}x{close}<p>b</p><p>c</p>")
+        };
+        assert_eq!(cuts(&nested(MAX_OPEN)).len(), 2);
+        assert_eq!(cuts(&nested(MAX_OPEN + 1)).len(), 1);
     }
 
     #[test]

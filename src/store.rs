@@ -199,15 +199,8 @@ impl Store {
                     store.insert(posts);
                     warnings.extend(w);
                 }
-                LoadEvent::Found(_) => {}
-                LoadEvent::Retract(ids) => {
-                    for id in ids {
-                        if let Some(ix) = store.find_id(&id) {
-                            store.remove(ix);
-                        }
-                    }
-                    store.reindex();
-                }
+                // Only remembered posts are taken back, and none are remembered here.
+                LoadEvent::Found(_) | LoadEvent::Retract(_) => {}
                 LoadEvent::Done(s) => summary = s,
             }
         }

@@ -497,6 +497,35 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 2000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Any soup of tag fragments: no panic, and the pieces are the input, cut only
+        /// before a start tag.
+        #[test]
+        fn pieces_cover_any_input(
+            parts in prop::collection::vec(prop::sample::select(&[
+                "<p>", "</p>", "<P ", "<h2>", "</h2>", "<ul>", "</ul>", "<li>", "<b>", "</b>",
+                "<div>", "</div>", "<table>", "</table>", "<td>", "<pre>", "</pre>", "<br>",
+                "<!--", "-->", "--!>", "<!", "<?", "</", "</>", "<", ">", "/>", "=", "\"",
+                "'", " ", "\n", "&nbsp;", "&", ";", "文字", "text", "<script>", "</script>",
+                "<svg>", "<a href=", "</a>", "<textarea>", "\u{3000}", "\u{e003}",
+            ][..]), 0..60)
+        ) {
+            let html: String = parts.concat();
+            let pieces = split(&html, 0);
+            prop_assert_eq!(pieces.concat(), html.clone());
+            for p in &pieces[1..] {
+                prop_assert!(p.starts_with('<') && !p.starts_with("</"), "{:?}", pieces);
+            }
+        }
+    }
 
     fn cuts(html: &str) -> Vec<&str> {
         split(html, 0)

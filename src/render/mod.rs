@@ -1,9 +1,11 @@
 //! Post body → styled, wrapped lines for a given width. Pure functions plus a bounded
 //! cache keyed by (post, width, ambiguous width): drawing a frame never renders.
 //!
-//! Markdown (`markdown`) → HTML → html2text's annotated lines (`html`) → our CJK-aware
-//! wrapper (`wrap`), measured per grapheme cluster (`width`); tables are laid out by
-//! `table`, their cells wrapped by the same wrapper.
+//! Markdown (`markdown`) → HTML → html2text's annotated lines (`html`; a long document in
+//! pieces cut by `chunk`, on every core) → our CJK-aware wrapper (`wrap`), measured per
+//! grapheme cluster (`width`); tables are laid out by `table`, their cells wrapped by the
+//! same wrapper. The first steps ([`body`]) do not depend on the width; the cache keeps a
+//! long post's body, so a resize only lays it out again ([`lay_out`]).
 
 pub mod chunk;
 pub mod html;

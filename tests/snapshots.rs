@@ -298,6 +298,12 @@ fn warnings_overlay_names_each_file_and_reason() {
     assert!(text.contains("W or Esc closes"), "{text}");
     act(&mut m, &[Action::Back]);
     assert!(!draw(&m).0.contains("W or Esc closes"));
+    // One of a thing is not "1 things".
+    m.warnings.truncate(1);
+    let (text, _) = draw(&m);
+    assert!(text.contains(" · 1 warning (W)"), "{text}");
+    act(&mut m, &[Action::Warnings]);
+    assert!(draw(&m).0.contains(" 1 warning "));
 }
 
 /// Open the post titled `“示例股”重回百元关口！…` (its category is the third row).

@@ -217,16 +217,20 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         }
     } else {
         format!(
-            " {} posts · {} unread · {} categories",
-            m.store.len(),
+            " {} · {} unread · {}",
+            count(m.store.len(), "post", "posts"),
             m.unread_total(),
-            m.store.group_count(Grouping::Category)
+            count(
+                m.store.group_count(Grouping::Category),
+                "category",
+                "categories"
+            )
         )
     };
     if !m.warnings.is_empty() {
         left.push_str(&format!(
-            " · {} warnings ({})",
-            m.warnings.len(),
+            " · {} ({})",
+            count(m.warnings.len(), "warning", "warnings"),
             keymap.describe(Action::Warnings)
         ));
     }
@@ -344,7 +348,7 @@ fn draw_warnings(m: &Model, f: &mut Frame, full: Rect) {
         .skip(scroll)
         .take(visible)
         .collect();
-    let title = format!(" {} warnings ", m.warnings.len());
+    let title = format!(" {} ", count(m.warnings.len(), "warning", "warnings"));
     let inner = overlay_box(m, f, area, &title, " j/k scroll · W or Esc closes ");
     draw::lines(f.buffer_mut(), inner, &lines, amb);
 }
@@ -408,4 +412,9 @@ pub fn view(m: &Model, keymap: &Keymap, f: &mut Frame) {
         Some(Overlay::Warnings) => draw_warnings(m, f, f.area()),
         None => {}
     }
+}
+
+/// `n` and the noun in the right number: "1 warning", "3 warnings".
+fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }

@@ -306,6 +306,41 @@ fn warnings_overlay_names_each_file_and_reason() {
     assert!(draw(&m).0.contains(" 1 warning "));
 }
 
+/// The character shown at display column `col` of a row of `screen_text`.
+fn char_at_column(row: &str, col: usize) -> Option<char> {
+    let mut at = 0;
+    for c in row.chars() {
+        if at == col {
+            return Some(c);
+        }
+        at += str_width(c.encode_utf8(&mut [0; 4]), AmbiguousWidth::Narrow);
+        if at > col {
+            return None;
+        }
+    }
+    None
+}
+
+#[test]
+fn an_overlay_border_is_not_hidden_by_a_chinese_name_under_it() {
+    // At 80 columns the help box starts at column 2, the right half of the categories'
+    // Chinese names in column 1–2.
+    let mut m = model(80, 24);
+    act(&mut m, &[Action::Help]);
+    let (text, _) = draw(&m);
+    let rows: Vec<&str> = text.lines().collect();
+    let top = rows
+        .iter()
+        .position(|r| r.contains("┏ Keys"))
+        .expect("help box");
+    let prefix = rows[top].split("┏ Keys").next().unwrap();
+    let col = str_width(prefix, AmbiguousWidth::Narrow);
+    let bottom = top + rows[top..].iter().position(|r| r.contains('┗')).unwrap();
+    for (y, row) in rows.iter().enumerate().take(bottom).skip(top + 1) {
+        assert_eq!(char_at_column(row, col), Some('┃'), "row {y}\n{text}");
+    }
+}
+
 /// Open the post titled `“示例股”重回百元关口！…` (its category is the third row).
 fn open_quoted(m: &mut Model) {
     act(m, &[Action::Down, Action::Down, Action::Open]);

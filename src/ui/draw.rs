@@ -93,6 +93,34 @@ pub fn line(buf: &mut Buffer, area: Rect, line: &Line, amb: AmbiguousWidth) {
     }
 }
 
+/// Empties `area` for something drawn over what is there (an overlay). A wide character
+/// just left of it whose right half the area would cover is blanked as well: the buffer
+/// diff skips the cell after a wide character, so the area's first column would never
+/// reach the terminal, which would go on showing the character across it.
+pub fn clear(buf: &mut Buffer, area: Rect) {
+    let area = area.intersection(buf.area);
+    if area.is_empty() {
+        return;
+    }
+    if area.x > buf.area.x {
+        for y in area.top()..area.bottom() {
+            let left = &mut buf[(area.x - 1, y)];
+            let w = match left.diff_option {
+                CellDiffOption::ForcedWidth(w) => usize::from(w.get()),
+                _ => usize::from(left.symbol().cell_width()),
+            };
+            if w > 1 {
+                left.set_symbol(" ").set_diff_option(CellDiffOption::None);
+            }
+        }
+    }
+    for y in area.top()..area.bottom() {
+        for x in area.left()..area.right() {
+            buf[(x, y)].reset();
+        }
+    }
+}
+
 /// Draws `lines` one per row of `area`, from its top, as many as fit.
 pub fn lines(buf: &mut Buffer, area: Rect, lines: &[Line], amb: AmbiguousWidth) {
     for (row, l) in (area.top()..area.bottom()).zip(lines) {

@@ -5,7 +5,7 @@ use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::{Modifier, Style};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Clear, Padding};
+use ratatui::widgets::Padding;
 
 use super::app::{Model, Overlay, Pane, PromptKind};
 use super::draw;
@@ -278,7 +278,7 @@ fn overlay_box(m: &Model, f: &mut Frame, area: Rect, title: &str, bottom: &str) 
     let block = draw::bordered(true, amb)
         .border_style(m.theme.focus)
         .padding(Padding::new(1, 1, 1, 0));
-    f.render_widget(Clear, area);
+    draw::clear(f.buffer_mut(), area);
     f.render_widget(&block, area);
     let buf = f.buffer_mut();
     draw::title(buf, area, title, Style::new(), amb);

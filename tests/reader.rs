@@ -281,6 +281,42 @@ fn grow_open_post(m: &mut Model, body: String) -> Vec<Effect> {
 }
 
 #[test]
+fn the_place_in_a_huge_post_holds_while_its_rewritten_file_is_laid_out_again() {
+    let mut m = model();
+    act(&mut m, &[Action::Open, Action::Open]);
+    let body: String = (0..4500)
+        .map(|i| format!("第{i}段：这是一段很长的正文，用来测试大文件。\n\n"))
+        .collect();
+    let deliver = |m: &mut Model, effects: Vec<Effect>| {
+        let [Effect::Render(key, n)] = effects[..] else {
+            panic!("{effects:?}");
+        };
+        let post = m.store.post(key.0);
+        let doc = Arc::new(kanbao::render::body(post, &m.theme, key.2));
+        let article = kanbao::render::lay_out(post, &doc, None, key.1.into(), &m.theme, key.2);
+        update(m, Msg::Rendered(key, n, article, doc));
+    };
+    let effects = grow_open_post(&mut m, body.clone());
+    deliver(&mut m, effects);
+    act(
+        &mut m,
+        &[Action::FocusRight, Action::FocusRight, Action::Bottom],
+    );
+    let place = m.scroll;
+    assert!(place > 4000, "{place}");
+    // The scraper rewrites the file: the preview stands in, and the place is kept.
+    let effects = grow_open_post(&mut m, body.replace("正文", "新版正文"));
+    let preview = m.article.clone().unwrap();
+    assert!(preview.lines.len() < place);
+    assert_eq!(m.scroll, place);
+    assert!(m.article_scroll() < preview.lines.len());
+    deliver(&mut m, effects);
+    assert_eq!(m.scroll, place, "the reader's place was lost");
+    let shown = line_text(&m.article.as_ref().unwrap().lines[m.article_scroll()]);
+    assert!(!shown.is_empty());
+}
+
+#[test]
 fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_thread() {
     let mut m = model();
     act(&mut m, &[Action::Open, Action::Open]);

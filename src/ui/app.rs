@@ -485,7 +485,17 @@ impl Model {
             }
             None => article,
         });
-        self.scroll = self.scroll.min(self.max_scroll());
+        // While the whole article is laid out off the UI thread, its preview stands in,
+        // and the reader's place in the whole one (a file rewritten while it is read, a
+        // resize) is kept for when it arrives.
+        if !self.rendering.keys().any(|k| k.0 == ix) {
+            self.scroll = self.scroll.min(self.max_scroll());
+        }
+    }
+
+    /// The first article row shown: the reader's place, within the article shown.
+    pub fn article_scroll(&self) -> usize {
+        self.scroll.min(self.max_scroll())
     }
 
     fn article_height(&self) -> usize {
@@ -624,7 +634,11 @@ impl Model {
             }
             Pane::Posts => self.posts.step(delta, len, height),
             Pane::Article => {
-                self.scroll = self.scroll.saturating_add_signed(delta).min(len - 1);
+                // From the row shown (a preview may stand in for the whole article).
+                self.scroll = self
+                    .article_scroll()
+                    .saturating_add_signed(delta)
+                    .min(len - 1);
             }
         }
     }

@@ -164,13 +164,14 @@ fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
     let h = area.height.saturating_sub(2) as usize;
     let (title, lines) = match &m.article {
         Some(a) => {
-            let shown = (m.scroll + h).min(a.lines.len());
+            let scroll = m.article_scroll();
+            let shown = (scroll + h).min(a.lines.len());
             let pct = if a.lines.is_empty() {
                 100
             } else {
                 shown * 100 / a.lines.len()
             };
-            let lines: Vec<Line> = a.lines.iter().skip(m.scroll).take(h).cloned().collect();
+            let lines: Vec<Line> = a.lines.iter().skip(scroll).take(h).cloned().collect();
             (format!("Article {pct}%"), lines)
         }
         None => (
@@ -242,7 +243,7 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         Pane::Posts => format!("{}/{}", m.posts.selected + 1, m.current_posts().len()),
         Pane::Article => {
             let len = m.article.as_ref().map_or(0, |a| a.lines.len());
-            format!("line {}/{}", (m.scroll + 1).min(len), len)
+            format!("line {}/{}", (m.article_scroll() + 1).min(len), len)
         }
     };
     let hints = if w < 70 {

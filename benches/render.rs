@@ -1,7 +1,8 @@
 //! Render: an article laid out at width 80 (Markdown → HTML → text → CJK wrapping), for a
 //! ~5 KB and a ~5 MB post, against its first stages alone (`markdown::to_html`, and
 //! html2text on the resulting HTML); and the same post laid out at another width from its
-//! kept body, as when the terminal is resized.
+//! kept body, as when the terminal is resized. Then the wrapper alone on typical and
+//! pathological paragraphs.
 
 #[path = "common/gen.rs"]
 mod corpus;
@@ -58,9 +59,40 @@ fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
     g.finish();
 }
 
+/// The wrapper alone on one paragraph, typical and pathological (a quadratic step would
+/// show here first), against the UAX #14 break pass it runs over the same text.
+fn wrap_group(c: &mut Criterion) {
+    use kanbao::render::wrap::wrap;
+    use ratatui::text::Span;
+    let unit = "我们今天去公园，天气很好。The quick brown fox jumps over the lazy dog. \
+        see https://example.com/a/b/c?x=1 “引号”（括号）";
+    let paragraph = |bytes: usize| unit.repeat(bytes / unit.len() + 1);
+    let inputs = [
+        ("5KB_paragraph", paragraph(5 * 1024), 100),
+        ("1MB_paragraph", paragraph(1 << 20), 10),
+        ("1MB_of_spaces", format!("a{}b", " ".repeat(1 << 20)), 10),
+        ("1MB_word", "x".repeat(1 << 20), 10),
+        ("256Ki_opening_brackets", "（".repeat(1 << 18), 10),
+    ];
+    let mut g = c.benchmark_group("wrap_w80");
+    for (label, text, samples) in inputs {
+        g.sample_size(samples);
+        g.throughput(Throughput::Bytes(text.len() as u64));
+        let spans = [Span::raw(text.clone())];
+        g.bench_function(format!("baseline_uax14_breaks/{label}"), |b| {
+            b.iter(|| black_box(unicode_linebreak::linebreaks(black_box(&text)).count()))
+        });
+        g.bench_function(format!("kanbao_wrap/{label}"), |b| {
+            b.iter(|| black_box(wrap(black_box(&spans), &[], WIDTH, AmbiguousWidth::Narrow)))
+        });
+    }
+    g.finish();
+}
+
 fn render(c: &mut Criterion) {
     render_group(c, "5KB", 5 * 1024, 100);
     render_group(c, "5MB", 5 << 20, 10);
+    wrap_group(c);
 }
 
 criterion_group!(benches, render);

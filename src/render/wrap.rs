@@ -1457,46 +1457,6 @@ mod tests {
         assert_eq!(rows[1].spans[0].style, bold);
     }
 
-    #[test]
-    #[ignore = "timing; run in release: cargo test --release --lib render::wrap -- --ignored --nocapture"]
-    fn perf() {
-        use std::time::Instant;
-        let unit = "我们今天去公园，天气很好。The quick brown fox jumps over the lazy dog. \
-            see https://example.com/a/b/c?x=1 “引号”（括号）";
-        let small: String = unit.repeat(5 * 1024 / unit.len() + 1);
-        let spans = raw(&small);
-        let t = Instant::now();
-        let iters = 200;
-        for _ in 0..iters {
-            std::hint::black_box(wrap(&spans, &[], 80, N));
-        }
-        let per = t.elapsed() / iters;
-        println!("5 KB paragraph: {per:?} per wrap");
-        let big: String = unit.repeat(1024 * 1024 / unit.len() + 1);
-        let spans = raw(&big);
-        let t = Instant::now();
-        let rows = wrap(&spans, &[], 80, N);
-        let big_t = t.elapsed();
-        println!("1 MB paragraph: {big_t:?}, {} rows", rows.len());
-        assert!(big_t.as_millis() < 1000);
-        let spaces = format!("a{}b", " ".repeat(1 << 20));
-        let t = Instant::now();
-        let rows = wrap(&raw(&spaces), &[], 80, N);
-        println!("1 MB of spaces: {:?}, {} rows", t.elapsed(), rows.len());
-        let word = "x".repeat(1 << 20);
-        let t = Instant::now();
-        let rows = wrap(&raw(&word), &[], 80, N);
-        println!("1 MB word: {:?}, {} rows", t.elapsed(), rows.len());
-        let opens = "（".repeat(1 << 18);
-        let t = Instant::now();
-        let rows = wrap(&raw(&opens), &[], 80, N);
-        println!(
-            "256 Ki opening brackets: {:?}, {} rows",
-            t.elapsed(),
-            rows.len()
-        );
-    }
-
     // ---- properties ----
 
     fn piece() -> impl Strategy<Value = String> {

@@ -67,13 +67,34 @@ enum Command {
 }
 
 /// The paths given, else the config's `posts`, else the bundled samples.
-fn source(paths: Vec<PathBuf>, config: &Config) -> Source {
-    if !paths.is_empty() {
-        Source::Paths(paths)
+/// What to read: the paths given, else the config's `posts`, else the bundled sample.
+/// A path that does not exist is an error (a typo should not open an empty reader).
+fn source(paths: Vec<PathBuf>, config: &Config) -> Result<Source, String> {
+    let (paths, from) = if !paths.is_empty() {
+        (paths, "")
     } else if !config.posts.is_empty() {
-        Source::Paths(config.posts.clone())
+        (config.posts.clone(), " (posts in the config)")
     } else {
-        Source::Embedded
+        return Ok(Source::Embedded);
+    };
+    for p in &paths {
+        if let Err(e) = std::fs::metadata(p) {
+            return Err(format!(
+                "{}{from}: {}",
+                kanbao::sanitize::clean_line(&p.to_string_lossy()),
+                io_reason(&e)
+            ));
+        }
+    }
+    Ok(Source::Paths(paths))
+}
+
+/// An I/O error's reason without Rust's "(os error N)".
+fn io_reason(e: &io::Error) -> String {
+    let text = e.to_string();
+    match text.find(" (os error") {
+        Some(at) => text[..at].to_string(),
+        None => text,
     }
 }
 
@@ -226,13 +247,26 @@ fn main() -> ExitCode {
         }
     };
     let state_path = cli.state.or_else(state::default_path);
+    let paths = match &cli.command {
+        Some(
+            Command::List { paths, .. } | Command::Show { paths, .. } | Command::Check { paths },
+        ) => paths.clone(),
+        None => cli.paths.clone(),
+    };
+    let source = match source(paths, &config) {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("kanbao: {e}");
+            return ExitCode::from(2);
+        }
+    };
     match cli.command {
         Some(Command::List {
-            paths,
             category,
             tag,
             unread,
             starred,
+            ..
         }) => {
             let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
             if let Some(w) = warning {
@@ -244,16 +278,13 @@ fn main() -> ExitCode {
                 unread,
                 starred,
             };
-            list(source(paths, &config), filter, &state)
+            list(source, filter, &state)
         }
-        Some(Command::Show { post, paths, width }) => {
+        Some(Command::Show { post, width, .. }) => {
             let amb = config.ambiguous_width;
-            show(post, source(paths, &config), width, &config.theme, amb)
+            show(post, source, width, &config.theme, amb)
         }
-        Some(Command::Check { paths }) => check(source(paths, &config)),
-        None => kanbao::ui::run(
-            source(cli.paths, &config),
-            kanbao::ui::Options { config, state_path },
-        ),
+        Some(Command::Check { .. }) => check(source),
+        None => kanbao::ui::run(source, kanbao::ui::Options { config, state_path }),
     }
 }

@@ -125,3 +125,25 @@ fn check_reports_every_hostile_file_and_succeeds() {
         );
     }
 }
+
+#[test]
+fn a_missing_path_is_an_error_that_names_it_cleanly() {
+    let missing = hostile().join("no such dir \u{1b}[2J");
+    for cmd in [&["list"][..], &["show", "x"], &["check"], &[]] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .args(cmd)
+            .arg(&missing)
+            .env("HOME", hostile())
+            .env("XDG_CONFIG_HOME", hostile().join("no-config"))
+            .output()
+            .expect("run kanbao");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "kanbao {cmd:?}: {err}");
+        assert!(out.stdout.is_empty(), "kanbao {cmd:?} printed to stdout");
+        // The escape sequence in the name is removed whole.
+        assert!(
+            err.contains("/no such dir: No such file or directory") && !err.contains("[2J"),
+            "kanbao {cmd:?}: {err:?}"
+        );
+    }
+}

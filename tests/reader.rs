@@ -281,6 +281,25 @@ fn grow_open_post(m: &mut Model, body: String) -> Vec<Effect> {
 }
 
 #[test]
+fn deleting_the_open_post_says_so() {
+    let mut m = model();
+    act(&mut m, &[Action::Open, Action::Open]);
+    let id = m.store.post(m.open.unwrap()).id.clone();
+    update(
+        &mut m,
+        Msg::Changed(kanbao::watch::Change {
+            posts: vec![],
+            removed: vec![id],
+            warnings: vec![],
+        }),
+    );
+    assert_eq!(m.open, None);
+    assert!(m.article.is_none());
+    let message = m.message.clone().unwrap_or_default();
+    assert!(message.contains("was deleted"), "{message:?}");
+}
+
+#[test]
 fn the_place_in_a_huge_post_holds_while_its_rewritten_file_is_laid_out_again() {
     let mut m = model();
     act(&mut m, &[Action::Open, Action::Open]);

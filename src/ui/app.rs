@@ -580,6 +580,7 @@ impl Model {
                 self.rendering.retain(|k, _| k.0 != ix);
                 if self.open == Some(ix) {
                     self.open = None;
+                    self.message = Some("The post you were reading was deleted".into());
                 }
             }
         }

@@ -353,6 +353,11 @@ pub struct Cache {
     document: Option<(PostIx, AmbiguousWidth, Arc<Document>)>,
 }
 
+/// The cache holds at most this many rows in all (a 5 MB post is about 120,000 rows at
+/// one width, some 25 MB), so resizing a huge post through many widths does not keep an
+/// article per width.
+const CACHE_ROWS: usize = 250_000;
+
 impl Cache {
     pub fn new(capacity: usize) -> Self {
         Cache {
@@ -370,17 +375,23 @@ impl Cache {
             *used = self.tick;
             return article.clone();
         }
-        if self.entries.len() >= self.capacity
+        let article = Rc::new(make());
+        self.entries.insert(key, (article.clone(), self.tick));
+        // Least recently used out first, never the article just added.
+        let rows = |entries: &HashMap<CacheKey, (Rc<Article>, u64)>| {
+            entries.values().map(|(a, _)| a.lines.len()).sum::<usize>()
+        };
+        while self.entries.len() > 1
+            && (self.entries.len() > self.capacity || rows(&self.entries) > CACHE_ROWS)
             && let Some(oldest) = self
                 .entries
                 .iter()
+                .filter(|(k, _)| **k != key)
                 .min_by_key(|(_, (_, used))| *used)
                 .map(|(k, _)| *k)
         {
             self.entries.remove(&oldest);
         }
-        let article = Rc::new(make());
-        self.entries.insert(key, (article.clone(), self.tick));
         article
     }
 
@@ -503,5 +514,24 @@ mod tests {
         // the same post and width measured the other way is another article
         get(&mut c, (1, 80, AmbiguousWidth::Wide));
         assert_eq!(renders.get(), 4);
+    }
+
+    #[test]
+    fn cache_holds_a_bounded_number_of_rows() {
+        let mut c = Cache::new(64);
+        let long = |rows| Article {
+            lines: vec![Line::raw("行"); rows],
+            links: Vec::new(),
+        };
+        let n = AmbiguousWidth::Narrow;
+        for width in 40..60 {
+            c.insert((1, width, n), long(CACHE_ROWS / 3));
+        }
+        assert_eq!(c.len(), 3, "only the newest widths of a huge post stay");
+        assert!(c.get((1, 59, n)).is_some() && c.get((1, 56, n)).is_none());
+        // An article longer than the whole budget is still kept, alone.
+        c.insert((2, 80, n), long(CACHE_ROWS + 1));
+        assert_eq!(c.len(), 1);
+        assert!(c.get((2, 80, n)).is_some());
     }
 }

@@ -35,6 +35,7 @@ pub enum Action {
     CopyLink,
     Warnings,
     Help,
+    Suspend,
     Quit,
 }
 
@@ -76,6 +77,7 @@ pub const BINDINGS: &[Binding] = &[
     Binding { action: Action::CopyLink, name: "copy_link", keys: &["y"], description: "Copy one of the article's links (OSC 52, works over SSH)" },
     Binding { action: Action::Warnings, name: "warnings", keys: &["W"], description: "Show or hide the files that had problems, and why" },
     Binding { action: Action::Help, name: "help", keys: &["?"], description: "Show or hide this help" },
+    Binding { action: Action::Suspend, name: "suspend", keys: &["ctrl-z"], description: "Suspend to the shell (fg comes back)" },
     Binding { action: Action::Quit, name: "quit", keys: &["q", "ctrl-c"], description: "Quit" },
 ];
 

@@ -198,6 +198,31 @@ fn a_resize_before_any_key_is_drawn() {
     quit(&mut tui);
 }
 
+#[test]
+fn ctrl_z_hands_the_terminal_back_and_takes_it_again() {
+    // Under the harness there is no job control, so the stop signal is discarded and
+    // kanbao goes on at once: what shows is the terminal given back (alternate screen
+    // left, cursor shown) and taken again, with the screen drawn anew.
+    let mut tui = open_site(100, 30);
+    let mark = tui.mark();
+    tui.send("\x1a");
+    let redrawn = tui.wait_until(TIMEOUT, |_| {
+        let out = tui.output_since(mark);
+        let text = String::from_utf8_lossy(&out);
+        text.find("\x1b[?1049l").is_some_and(|left| {
+            text[left..].contains("\x1b[?25h")
+                && text[left..].contains("\x1b[?1049h")
+                && text[left..].contains("18 posts · ")
+        })
+    });
+    assert!(
+        redrawn,
+        "no suspend and redraw after Ctrl-Z\n{}",
+        tui.dump()
+    );
+    quit(&mut tui);
+}
+
 /// The harness itself: dropping it must not leave a kanbao process behind.
 #[test]
 fn harness_kills_child_on_drop() {

@@ -83,6 +83,8 @@ pub enum Effect {
     /// Render this post at this width off the UI thread, then send `Msg::Rendered` with
     /// the same request number.
     Render(CacheKey, u64),
+    /// Give the terminal back to the shell and stop (Ctrl-Z); carried on by `fg`.
+    Suspend,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -947,6 +949,7 @@ fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 }
                 Action::Help | Action::Warnings | Action::Back => m.overlay = None,
                 Action::Quit => return vec![Effect::Quit],
+                Action::Suspend => return vec![Effect::Suspend],
                 Action::Down => *scroll += 1,
                 Action::Up => *scroll = scroll.saturating_sub(1),
                 Action::PageDown | Action::HalfPageDown => *scroll += 10,
@@ -959,6 +962,7 @@ fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
         }
         Msg::Action(action) => match action {
             Action::Quit => return vec![Effect::Quit],
+            Action::Suspend => return vec![Effect::Suspend],
             Action::Help => {
                 m.overlay = Some(Overlay::Help);
                 m.overlay_scroll = 0;

@@ -169,6 +169,25 @@ fn save(model: &Model, path: &Option<PathBuf>) -> Option<String> {
         .map(|e| format!("cannot save reading state to {}: {e}", path.display()))
 }
 
+/// Ctrl-Z: hands the terminal back to the shell and stops, as `less` and `vim` do. Goes
+/// on when continued (`fg`), or at once where there is no job control to stop it.
+fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> std::io::Result<()> {
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), DisableMouseCapture);
+    }
+    ratatui::restore();
+    crossterm::execute!(std::io::stdout(), crossterm::cursor::Show)?;
+    signal_hook::low_level::raise(libc::SIGTSTP)?;
+    crossterm::terminal::enable_raw_mode()?;
+    crossterm::execute!(std::io::stdout(), crossterm::terminal::EnterAlternateScreen)?;
+    if mouse {
+        let _ = crossterm::execute!(std::io::stdout(), EnableMouseCapture);
+    }
+    terminal.hide_cursor()?;
+    // The screen is blank now: draw everything, not only what changed.
+    terminal.clear()
+}
+
 /// Carries out what `update` asked for. Returns true when it asked to quit.
 fn perform(
     effects: Vec<Effect>,
@@ -180,6 +199,8 @@ fn perform(
     for effect in effects {
         match effect {
             Effect::Quit => quit = true,
+            // Needs the terminal: the event loop does it (see `suspend`).
+            Effect::Suspend => {}
             Effect::StateChanged => {
                 unsaved.get_or_insert_with(Instant::now);
             }
@@ -230,6 +251,7 @@ fn event_loop(
 ) -> std::io::Result<()> {
     let Options { config, state_path } = opts;
     let keymap = config.keymap;
+    let mouse = config.mouse;
     let size = terminal.size()?;
     let (state, warning) = state_path.as_deref().map(State::load).unwrap_or_default();
     let mut model = Model::new(config.theme, (size.width, size.height))
@@ -324,6 +346,15 @@ fn event_loop(
             if let Some(msg) = to_msg(&model, &keymap, event::read()?) {
                 dirty = true;
                 let fx = update(&mut model, msg);
+                if fx.contains(&Effect::Suspend) {
+                    // Saved first: a stopped job may be killed instead of continued.
+                    if unsaved.take().is_some()
+                        && let Some(e) = save(&model, &state_path)
+                    {
+                        model.message = Some(e);
+                    }
+                    suspend(terminal, mouse)?;
+                }
                 quit |= perform(fx, &mut model, &mut unsaved, &rendered_tx);
             }
             if quit || !event::poll(Duration::ZERO)? {

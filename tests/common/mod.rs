@@ -264,7 +264,6 @@ impl Tui {
         s.raw[mark.min(s.raw.len())..].to_vec()
     }
 
-    /// The child's process id.
     /// Closes the terminal as a dropped SSH connection or a killed tmux pane does: every
     /// descriptor of the master side, so the child's tty hangs up.
     pub fn hang_up(&mut self) {
@@ -277,6 +276,7 @@ impl Tui {
         self.master.take();
     }
 
+    /// The child's process id.
     pub fn pid(&self) -> Option<u32> {
         self.child.process_id()
     }

@@ -80,7 +80,7 @@ fn a_terminal_that_hangs_up_ends_the_reader_and_what_was_read_is_kept() {
     assert_eq!(
         list(&home, "--unread").len(),
         17,
-        "the post read was not saved"
+        "the post read was not saved; exit {status:?}"
     );
 }
 

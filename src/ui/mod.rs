@@ -276,95 +276,105 @@ fn event_loop(
         // input would be missed otherwise.
         event::poll(Duration::ZERO)?;
     }
-    let result = loop {
-        if stop.load(Ordering::Relaxed) {
-            break Ok(());
-        }
-        if let Some(rx) = &loads {
-            loop {
-                match rx.try_recv() {
-                    Ok(ev) => {
-                        let fx = update(&mut model, Msg::Loaded(ev));
-                        perform(fx, &mut model, &mut unsaved, &rendered_tx);
-                        dirty = true;
-                    }
-                    Err(TryRecvError::Empty) => break,
-                    Err(TryRecvError::Disconnected) => {
-                        loads = None;
-                        if let Some(paths) = watch_paths.take() {
-                            watch = Some(crate::watch::spawn(paths, load_started));
+    // An I/O error (a terminal gone mid-draw) ends the loop like `q`: what was read is
+    // still saved below.
+    let mut run = || -> std::io::Result<()> {
+        loop {
+            if stop.load(Ordering::Relaxed) {
+                break Ok(());
+            }
+            if let Some(rx) = &loads {
+                loop {
+                    match rx.try_recv() {
+                        Ok(ev) => {
+                            let fx = update(&mut model, Msg::Loaded(ev));
+                            perform(fx, &mut model, &mut unsaved, &rendered_tx);
+                            dirty = true;
                         }
-                        break;
+                        Err(TryRecvError::Empty) => break,
+                        Err(TryRecvError::Disconnected) => {
+                            loads = None;
+                            if let Some(paths) = watch_paths.take() {
+                                watch = Some(crate::watch::spawn(paths, load_started));
+                            }
+                            break;
+                        }
                     }
                 }
             }
-        }
-        if let Some(rx) = &watch {
-            while let Ok(change) = rx.try_recv() {
-                let fx = update(&mut model, Msg::Changed(change));
+            if let Some(rx) = &watch {
+                while let Ok(change) = rx.try_recv() {
+                    let fx = update(&mut model, Msg::Changed(change));
+                    perform(fx, &mut model, &mut unsaved, &rendered_tx);
+                    dirty = true;
+                }
+            }
+            while let Ok((key, n, article, doc)) = rendered.try_recv() {
+                let fx = update(&mut model, Msg::Rendered(key, n, article, doc));
                 perform(fx, &mut model, &mut unsaved, &rendered_tx);
                 dirty = true;
             }
-        }
-        while let Ok((key, n, article, doc)) = rendered.try_recv() {
-            let fx = update(&mut model, Msg::Rendered(key, n, article, doc));
-            perform(fx, &mut model, &mut unsaved, &rendered_tx);
-            dirty = true;
-        }
-        if unsaved.is_some_and(|t| t.elapsed() >= SAVE_EVERY) {
-            unsaved = None;
-            if let Some(e) = save(&model, &state_path) {
-                model.message = Some(e);
-                dirty = true;
-            }
-        }
-        if dirty {
-            terminal.draw(|f| view::view(&model, &keymap, f))?;
-            dirty = false;
-        }
-        // While loading, wake up often to show progress; otherwise wait for input, but
-        // look at signals, saves and file changes a few times a second.
-        let timeout = if loads.is_some() || !model.rendering.is_empty() {
-            30
-        } else {
-            200
-        };
-        let timeout = Duration::from_millis(timeout);
-        let ready = match tty.as_mut().map(|t| t.wait(timeout)) {
-            // Gone with the terminal: save and end like `q`.
-            Some(tty::Wait::HungUp) => break Ok(()),
-            Some(tty::Wait::Timeout) => false,
-            Some(tty::Wait::Ready) => event::poll(Duration::ZERO)?,
-            None => event::poll(timeout)?,
-        };
-        if !ready {
-            continue;
-        }
-        // Handle every pending event before drawing again (key repeat, resize storms).
-        let mut quit = false;
-        loop {
-            if let Some(msg) = to_msg(&model, &keymap, event::read()?) {
-                dirty = true;
-                let fx = update(&mut model, msg);
-                if fx.contains(&Effect::Suspend) {
-                    // Saved first: a stopped job may be killed instead of continued.
-                    if unsaved.take().is_some()
-                        && let Some(e) = save(&model, &state_path)
-                    {
-                        model.message = Some(e);
-                    }
-                    suspend(terminal, mouse)?;
+            if unsaved.is_some_and(|t| t.elapsed() >= SAVE_EVERY) {
+                unsaved = None;
+                if let Some(e) = save(&model, &state_path) {
+                    model.message = Some(e);
+                    dirty = true;
                 }
-                quit |= perform(fx, &mut model, &mut unsaved, &rendered_tx);
             }
-            if quit || !event::poll(Duration::ZERO)? {
-                break;
+            if dirty {
+                terminal.draw(|f| view::view(&model, &keymap, f))?;
+                dirty = false;
             }
-        }
-        if quit {
-            break Ok(());
+            // While loading, wake up often to show progress; otherwise wait for input, but
+            // look at signals, saves and file changes a few times a second.
+            let timeout = if loads.is_some() || !model.rendering.is_empty() {
+                30
+            } else {
+                200
+            };
+            let timeout = Duration::from_millis(timeout);
+            let ready = match tty.as_mut().map(|t| t.wait(timeout)) {
+                // Gone with the terminal: save and end like `q`.
+                Some(tty::Wait::HungUp) => break Ok(()),
+                Some(tty::Wait::Timeout) => false,
+                Some(tty::Wait::Ready) => event::poll(Duration::ZERO)?,
+                None => event::poll(timeout)?,
+            };
+            if !ready {
+                continue;
+            }
+            // Handle every pending event before drawing again (key repeat, resize storms).
+            let mut quit = false;
+            loop {
+                if let Some(msg) = to_msg(&model, &keymap, event::read()?) {
+                    dirty = true;
+                    let fx = update(&mut model, msg);
+                    if fx.contains(&Effect::Suspend) {
+                        // Saved first: a stopped job may be killed instead of continued.
+                        if unsaved.take().is_some()
+                            && let Some(e) = save(&model, &state_path)
+                        {
+                            model.message = Some(e);
+                        }
+                        suspend(terminal, mouse)?;
+                    }
+                    quit |= perform(fx, &mut model, &mut unsaved, &rendered_tx);
+                }
+                // crossterm would spin on a terminal that has just hung up (see tty.rs):
+                // look first; the wait above then ends the loop.
+                if quit
+                    || tty.as_ref().is_some_and(tty::Tty::hung_up)
+                    || !event::poll(Duration::ZERO)?
+                {
+                    break;
+                }
+            }
+            if quit {
+                break Ok(());
+            }
         }
     };
+    let result = run();
     if unsaved.is_some()
         && let Some(e) = save(&model, &state_path)
     {

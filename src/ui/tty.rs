@@ -5,8 +5,10 @@
 //! reads return nothing, and its read loop retries at once (crossterm#793, unfixed in
 //! 0.29). So the event loop waits here, on the tty and on SIGWINCH, with `poll(2)`, which
 //! reports a hang-up; crossterm is asked for events only once there is input. A watchdog
-//! thread covers the moment between the two: if the tty hangs up and the event loop has
-//! not ended soon after, it ends the process.
+//! thread covers the moment between the two (the hang-up comes while crossterm reads): it
+//! puts an empty pipe where crossterm reads, which reads as "nothing yet", so crossterm
+//! returns and the loop sees the hang-up; should the loop still not end, it ends the
+//! process.
 
 use std::fs::File;
 use std::io::Read;
@@ -31,6 +33,8 @@ const GRACE: Duration = Duration::from_secs(3);
 
 pub struct Tty {
     tty: File,
+    /// crossterm reads the terminal from standard input when that is the terminal.
+    stdin_is_tty: bool,
     /// Written to on SIGWINCH (crossterm sees the resize through its own handler).
     winch: UnixStream,
 }
@@ -46,7 +50,13 @@ impl Tty {
         let (winch, writer) = UnixStream::pair().ok()?;
         winch.set_nonblocking(true).ok()?;
         signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, writer).ok()?;
-        Some(Tty { tty, winch })
+        // SAFETY: isatty only looks at the descriptor.
+        let stdin_is_tty = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1;
+        Some(Tty {
+            tty,
+            stdin_is_tty,
+            winch,
+        })
     }
 
     /// Waits up to `timeout` for input or a resize.
@@ -80,6 +90,18 @@ impl Tty {
         if n == 0 { Wait::Timeout } else { Wait::Ready }
     }
 
+    /// Whether the terminal has hung up, without waiting.
+    pub fn hung_up(&self) -> bool {
+        let mut fd = [libc::pollfd {
+            fd: self.tty.as_raw_fd(),
+            events: 0,
+            revents: 0,
+        }];
+        // SAFETY: `fd` is a valid array of one pollfd for the duration of the call.
+        let n = unsafe { libc::poll(fd.as_mut_ptr(), 1, 0) };
+        n > 0 && hung_up(fd[0].revents)
+    }
+
     /// Starts the watchdog: when the terminal hangs up it sets `stop`, and if the process
     /// is still running [`GRACE`] later (the event loop is stuck inside crossterm), it
     /// ends it with the status of a SIGHUP death.
@@ -87,6 +109,7 @@ impl Tty {
         let Ok(tty) = self.tty.try_clone() else {
             return;
         };
+        let stdin_is_tty = self.stdin_is_tty;
         std::thread::spawn(move || {
             let mut fd = [libc::pollfd {
                 fd: tty.as_raw_fd(),
@@ -102,8 +125,25 @@ impl Tty {
                 }
             }
             stop.store(true, Ordering::Relaxed);
+            if stdin_is_tty {
+                unplug_stdin();
+            }
             std::thread::sleep(GRACE);
             std::process::exit(128 + libc::SIGHUP);
         });
+    }
+}
+
+/// Replaces standard input with the read end of a pipe nobody writes to (the write end is
+/// kept open, so reads find nothing yet rather than an end of file). crossterm's read loop,
+/// stuck on the hung-up terminal, then gets "would block" and returns.
+fn unplug_stdin() {
+    let mut ends = [0; 2];
+    // SAFETY: pipe2 fills `ends` with two new descriptors; dup2 makes descriptor 0 a copy
+    // of the read end. Both ends stay open until the process ends.
+    unsafe {
+        if libc::pipe2(ends.as_mut_ptr(), libc::O_NONBLOCK | libc::O_CLOEXEC) == 0 {
+            libc::dup2(ends[0], libc::STDIN_FILENO);
+        }
     }
 }

@@ -1,6 +1,10 @@
 //! End-to-end reader features on a real pty: state that survives a restart, a config
 //! that rebinds quit, OSC 52 copy, search, and live reload. Each test has its own empty
 //! home directory.
+//!
+//! "18 posts · " is the status line once loading is done; wait for it with the dot, since
+//! "Loading… 3 of 18 posts (16%)" holds "18 posts" too, and keys sent then act on a
+//! half-loaded list.
 
 mod common;
 
@@ -91,7 +95,7 @@ fn a_config_can_rebind_quit() {
     std::fs::create_dir_all(&dir).unwrap();
     std::fs::write(dir.join("config.toml"), "[keys]\nquit = [\"x\"]\n").unwrap();
     let mut tui = Tui::spawn_in(&[&fixture("site")], 100, 30, &home);
-    assert!(tui.wait_for("18 posts", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("18 posts · ", TIMEOUT), "{}", tui.dump());
     // `q` is no longer quit: in the categories pane it starts the filter.
     tui.send("q");
     assert!(
@@ -128,7 +132,7 @@ fn a_bad_config_is_a_clear_error() {
 #[test]
 fn y_copies_a_link_with_osc52() {
     let mut tui = Tui::spawn(&[&fixture("site")], 120, 40);
-    assert!(tui.wait_for("18 posts", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("18 posts · ", TIMEOUT), "{}", tui.dump());
     // The middle-dot category (fifth row) and its newest post, which has three links.
     tui.send("jjjj\r\r");
     assert!(tui.wait_for("上游芯片", TIMEOUT), "{}", tui.dump());
@@ -152,11 +156,11 @@ fn y_copies_a_link_with_osc52() {
 #[test]
 fn search_finds_a_word_from_one_body() {
     let mut tui = Tui::spawn(&[&fixture("site")], 120, 40);
-    assert!(tui.wait_for("18 posts", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("18 posts · ", TIMEOUT), "{}", tui.dump());
     tui.send("/");
     tui.send("上游芯片\r");
     assert!(tui.wait_for("Search: 上游芯片", TIMEOUT), "{}", tui.dump());
-    assert!(tui.wait_for("1 posts match", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("1 post matches", TIMEOUT), "{}", tui.dump());
     tui.send("\r");
     assert!(
         tui.wait_for("示例券商：明年看好消费电子复苏", TIMEOUT),
@@ -175,15 +179,15 @@ fn a_post_written_while_reading_appears() {
     }
     let site = dir.parent().unwrap().to_path_buf();
     let mut tui = Tui::spawn(&[&site], 120, 40);
-    assert!(tui.wait_for("2 posts", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("2 posts · ", TIMEOUT), "{}", tui.dump());
     std::fs::write(
         dir.join("2030-01-01-fresh.md"),
         "---\ntitle: 刚刚写入的新文章\ncategories: emnews\ntags: 东财滚动新闻\n---\n正文。\n",
     )
     .unwrap();
     assert!(tui.wait_for("刚刚写入的新文章", TIMEOUT), "{}", tui.dump());
-    assert!(tui.wait_for("3 posts", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("3 posts · ", TIMEOUT), "{}", tui.dump());
     std::fs::remove_file(dir.join("2021-12-01-init.md")).unwrap();
-    assert!(tui.wait_for("2 posts", TIMEOUT), "{}", tui.dump());
+    assert!(tui.wait_for("2 posts · ", TIMEOUT), "{}", tui.dump());
     quit_with(&mut tui, "q");
 }

@@ -702,7 +702,10 @@ impl Model {
             self.search = None;
         } else {
             let results = self.store.search(&query);
-            self.message = Some(format!("{} posts match “{query}”", results.len()));
+            self.message = Some(match results.len() {
+                1 => format!("1 post matches “{query}”"),
+                n => format!("{n} posts match “{query}”"),
+            });
             self.search = Some((query, results));
         }
         self.rebuild_rows();

@@ -102,9 +102,9 @@ impl Tty {
         n > 0 && hung_up(fd[0].revents)
     }
 
-    /// Starts the watchdog: when the terminal hangs up it sets `stop`, and if the process
-    /// is still running [`GRACE`] later (the event loop is stuck inside crossterm), it
-    /// ends it with the status of a SIGHUP death.
+    /// Starts the watchdog: when the terminal hangs up it sets `stop` and, if crossterm
+    /// reads standard input, [unplugs](unplug_stdin) it; if the process is still running
+    /// [`GRACE`] later, it ends it with the status of a SIGHUP death.
     pub fn watch(&self, stop: Arc<AtomicBool>) {
         let Ok(tty) = self.tty.try_clone() else {
             return;

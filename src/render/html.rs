@@ -3,7 +3,7 @@
 //! html2text lays out at a width so large that it never wraps prose: wrapping is ours
 //! (`wrap.rs`), because html2text's breaks ignore Chinese line-breaking rules. Tables too:
 //! each table in the DOM is replaced by marker lines and its cells' content before
-//! html2text renders, and `table.rs` lays the cells out (see [`TABLE_MARK`]).
+//! html2text renders, and `table.rs` lays the cells out (see `TABLE_MARK`).
 
 use std::borrow::Cow;
 use std::cell::RefCell;

@@ -112,6 +112,14 @@ const MAX_OPEN: usize = 256;
 /// Ignored by this scan: the parser merges them into the document's own.
 const DOCUMENT: &[&str] = &["html", "head", "body"];
 
+/// Containers that only start and end lines: a cut may fall inside them (a scraped page
+/// often wraps the whole article in one `<div>`). The piece after the cut lacks their
+/// start tags and the one before their end tags, which changes nothing html2text shows
+/// between two blank-separated blocks.
+const TRANSPARENT: &[&str] = &[
+    "div", "section", "article", "main", "header", "footer", "nav", "aside", "center",
+];
+
 // An element's kind: the sets above it belongs to, as bits.
 const K_BLOCK_BEFORE: u16 = 1;
 const K_BLOCK_AFTER: u16 = 1 << 1;
@@ -125,6 +133,7 @@ const K_CLOSES_P: u16 = 1 << 8;
 const K_P_SCOPE: u16 = 1 << 9;
 const K_DOCUMENT: u16 = 1 << 10;
 const K_P: u16 = 1 << 11;
+const K_TRANSPARENT: u16 = 1 << 12;
 
 /// The kind of the element `name` (any case); 0 for the rest.
 fn kind(name: &str) -> u16 {
@@ -144,6 +153,7 @@ fn kind(name: &str) -> u16 {
             (P_SCOPE, K_P_SCOPE),
             (DOCUMENT, K_DOCUMENT),
             (&["p"][..], K_P),
+            (TRANSPARENT, K_TRANSPARENT),
         ] {
             for name in set {
                 *kinds.entry(*name).or_insert(0) |= k;
@@ -308,13 +318,14 @@ fn comment_end(s: &[u8], at: usize) -> Option<usize> {
 
 /// What the scan knows at a point of the document.
 struct Scan<'a> {
-    /// Open elements, as written in the document (compared ignoring case), and their
-    /// [kind]s.
-    open: Vec<(&'a str, u16)>,
+    /// Open elements: name as written (compared ignoring case), [kind], start tag.
+    open: Vec<(&'a str, u16, &'a str)>,
+    /// How many of them are not [`TRANSPARENT`].
+    opaque: usize,
     /// The last thing seen, leaving out end tags, white space and comments.
     last: Last,
-    /// Nothing but white space and comments since the end of a top-level block in
-    /// [`BLOCK_BEFORE`] that ended in text.
+    /// Nothing but white space and comments since the end of a block in
+    /// [`BLOCK_BEFORE`] that ended in text, inside nothing but transparent containers.
     after_block: bool,
 }
 
@@ -333,7 +344,7 @@ impl<'a> Scan<'a> {
     /// The innermost open element matching `is`, searched no further out than an
     /// element of a kind in `scope`.
     fn open_index(&self, is: impl Fn(&str, u16) -> bool, scope: u16) -> Option<usize> {
-        for (i, &(e, k)) in self.open.iter().enumerate().rev() {
+        for (i, &(e, k, _)) in self.open.iter().enumerate().rev() {
             if is(e, k) {
                 return Some(i);
             }
@@ -346,18 +357,27 @@ impl<'a> Scan<'a> {
 
     /// Closes the elements from `i` up, for a tag of kind `by`. `false` if that would
     /// close a formatting element implicitly (the parser would open it again later).
+    /// Only [`TRANSPARENT`] elements are open (or none).
+    fn transparent(&self) -> bool {
+        self.opaque == 0
+    }
+
     fn close_from(&mut self, i: usize, by: u16) -> bool {
         let implicit = &self.open[i + 1..];
         if by & K_FORMATTING_BOUNDARY == 0 && implicit.iter().any(|e| e.1 & K_FORMATTING != 0) {
             return false;
         }
+        self.opaque -= self.open[i..]
+            .iter()
+            .filter(|e| e.1 & K_TRANSPARENT == 0)
+            .count();
         self.open.truncate(i);
         true
     }
 
     /// Takes in a start tag of kind `k`. `false` if the scan can no longer follow the
     /// parser.
-    fn start(&mut self, name: &'a str, k: u16) -> bool {
+    fn start(&mut self, name: &'a str, k: u16, tag: &'a str) -> bool {
         if k & K_OPAQUE != 0 {
             return false;
         }
@@ -374,7 +394,10 @@ impl<'a> Scan<'a> {
             if self.open.len() >= MAX_OPEN {
                 return false;
             }
-            self.open.push((name, k));
+            self.open.push((name, k, tag));
+            if k & K_TRANSPARENT == 0 {
+                self.opaque += 1;
+            }
         }
         true
     }
@@ -397,18 +420,32 @@ impl<'a> Scan<'a> {
     }
 }
 
+/// A piece of a document, and the start tags of the transparent containers open where it
+/// begins, to put before it so their end tags in it close what they close in the whole.
+#[derive(Debug, PartialEq)]
+pub struct Piece<'a> {
+    pub reopen: String,
+    pub html: &'a str,
+}
+
 /// `html` cut into pieces of at least `target` bytes (the last may be shorter), at
 /// points where rendering the pieces one by one and joining them with a blank line gives
 /// what rendering the whole would. The pieces cover `html` in order.
-pub fn split(html: &str, target: usize) -> Vec<&str> {
+pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
     if html.len() <= target {
-        return vec![html];
+        return vec![Piece {
+            reopen: String::new(),
+            html,
+        }];
     }
     let s = html.as_bytes();
     let mut pieces = Vec::new();
     let mut piece_start = 0;
+    // What the piece being gathered must reopen.
+    let mut reopen = String::new();
     let mut scan = Scan {
         open: Vec::new(),
+        opaque: 0,
         last: Last::Other,
         after_block: false,
     };
@@ -434,7 +471,7 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
                 break;
             }
             scan.after_block = false;
-            if scan.open.is_empty() && k & K_BLOCK_BEFORE != 0 {
+            if scan.transparent() && k & K_BLOCK_BEFORE != 0 {
                 if let Last::Text(a, b) = scan.last {
                     scan.last = if shows(&s[a..b]) {
                         Last::Shown
@@ -455,16 +492,19 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
             let Some((mut end, _)) = tag_end(s, name_to) else {
                 break;
             };
-            if scan.open.is_empty()
+            if scan.transparent()
                 && scan.after_block
                 && k & K_BLOCK_AFTER != 0
                 && lt - piece_start >= target
                 && text_first(s, end)
             {
-                pieces.push(&html[piece_start..lt]);
+                pieces.push(Piece {
+                    reopen: std::mem::replace(&mut reopen, scan.open.iter().map(|e| e.2).collect()),
+                    html: &html[piece_start..lt],
+                });
                 piece_start = lt;
             }
-            if !scan.start(name, k) {
+            if !scan.start(name, k, &html[lt..end]) {
                 break;
             }
             if k & K_RAW_TEXT != 0 {
@@ -490,7 +530,10 @@ pub fn split(html: &str, target: usize) -> Vec<&str> {
             None => break,
         }
     }
-    pieces.push(&html[piece_start..]);
+    pieces.push(Piece {
+        reopen,
+        html: &html[piece_start..],
+    });
     pieces
 }
 
@@ -519,7 +562,7 @@ mod tests {
             ][..]), 0..60)
         ) {
             let html: String = parts.concat();
-            let pieces = split(&html, 0);
+            let pieces = cuts(&html);
             prop_assert_eq!(pieces.concat(), html.clone());
             for p in &pieces[1..] {
                 prop_assert!(p.starts_with('<') && !p.starts_with("</"), "{:?}", pieces);
@@ -528,7 +571,7 @@ mod tests {
     }
 
     fn cuts(html: &str) -> Vec<&str> {
-        split(html, 0)
+        split(html, 0).into_iter().map(|p| p.html).collect()
     }
 
     #[test]
@@ -547,14 +590,15 @@ mod tests {
     #[test]
     fn pieces_are_at_least_the_target() {
         let html = "<p>a</p><p>b</p><p>c</p><p>d</p>";
-        assert_eq!(split(html, 16), ["<p>a</p><p>b</p>", "<p>c</p><p>d</p>"]);
-        assert_eq!(split(html, 1000), [html]);
+        let htmls = |target| -> Vec<&str> { split(html, target).iter().map(|p| p.html).collect() };
+        assert_eq!(htmls(16), ["<p>a</p><p>b</p>", "<p>c</p><p>d</p>"]);
+        assert_eq!(htmls(1000), [html]);
     }
 
     #[test]
     fn no_cut_inside_an_open_element_or_between_inline_content() {
         for html in [
-            "<div><p>a</p><p>b</p></div>",
+            "<div><blockquote><p>a</p><p>b</p></blockquote></div>",
             "<blockquote>\n<p>a</p>\n<p>b</p>\n</blockquote>",
             "<p>a</p>text<p>b</p>",
             "<p>a</p><div>x</div><p>b</p>",
@@ -564,6 +608,23 @@ mod tests {
         ] {
             assert_eq!(cuts(html), [html], "{html}");
         }
+    }
+
+    #[test]
+    fn a_cut_may_fall_inside_transparent_containers_which_the_next_piece_reopens() {
+        let html = "<div class=\"article\"><section><p>a</p>\n<p>b</p></section></div>";
+        let pieces = split(html, 0);
+        let shown: Vec<(&str, &str)> = pieces.iter().map(|p| (&p.reopen[..], p.html)).collect();
+        assert_eq!(
+            shown,
+            [
+                ("", "<div class=\"article\"><section><p>a</p>\n"),
+                (
+                    "<div class=\"article\"><section>",
+                    "<p>b</p></section></div>"
+                ),
+            ]
+        );
     }
 
     #[test]

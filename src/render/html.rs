@@ -633,7 +633,13 @@ fn parse_in_pieces(html: &str, piece: usize, theme: &Theme, amb: AmbiguousWidth)
     } else {
         pieces
             .par_iter()
-            .map(|p| parse_piece(p, theme, amb))
+            .map(|p| {
+                if p.reopen.is_empty() {
+                    parse_piece(p.html, theme, amb)
+                } else {
+                    parse_piece(&format!("{}{}", p.reopen, p.html), theme, amb)
+                }
+            })
             .collect()
     };
     let mut out = Document::default();

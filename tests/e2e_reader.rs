@@ -89,6 +89,34 @@ fn a_terminal_that_hangs_up_ends_the_reader_and_what_was_read_is_kept() {
 }
 
 #[test]
+fn a_state_that_cannot_be_saved_is_reported_after_the_screen_is_restored() {
+    let home = new_home();
+    // Under a file, where no directory can be made.
+    std::fs::write(home.join("a-file"), "").unwrap();
+    let state = home.join("a-file/state.txt");
+    let mut tui = Tui::spawn_in(
+        &[Path::new("--state"), &state, &fixture("site")],
+        120,
+        40,
+        &home,
+    );
+    // The status line says the state cannot be read, so the All row tells it is loaded.
+    assert!(tui.wait_for("18/18", TIMEOUT), "{}", tui.dump());
+    tui.send("\r\r");
+    assert!(tui.wait_for("17 unread", TIMEOUT), "{}", tui.dump());
+    let mark = tui.mark();
+    tui.send("q");
+    let status = tui.wait_exit(TIMEOUT).expect("exited");
+    assert!(!status.success(), "a lost state is a failure");
+    let out = String::from_utf8_lossy(&tui.output_since(mark)).into_owned();
+    let left = out.rfind("\x1b[?1049l").expect("alternate screen left");
+    assert!(
+        out[left..].contains("cannot save reading state"),
+        "the message must come after the screen is restored: {out:?}"
+    );
+}
+
+#[test]
 fn a_config_can_rebind_quit() {
     let home = new_home();
     let dir = home.join(".config/kanbao");

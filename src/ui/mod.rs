@@ -375,10 +375,12 @@ fn event_loop(
         }
     };
     let result = run();
+    // Printed by the caller once the terminal is restored: here it would land on the
+    // alternate screen and vanish with it.
     if unsaved.is_some()
         && let Some(e) = save(&model, &state_path)
     {
-        eprintln!("kanbao: {e}");
+        return result.and(Err(std::io::Error::other(e)));
     }
     result
 }

@@ -281,6 +281,20 @@ fn grow_open_post(m: &mut Model, body: String) -> Vec<Effect> {
 }
 
 #[test]
+fn marking_all_read_counts_in_words() {
+    let mut m = model();
+    act(&mut m, &[Action::Open]);
+    let mark_all = |m: &mut Model| {
+        update(m, Msg::Action(Action::MarkAllRead));
+        update(m, Msg::Input(Input::Char('y')));
+        m.message.clone().unwrap_or_default()
+    };
+    assert_eq!(mark_all(&mut m), "Marked 18 posts read");
+    act(&mut m, &[Action::ToggleRead]);
+    assert_eq!(mark_all(&mut m), "Marked 1 post read");
+}
+
+#[test]
 fn deleting_the_open_post_says_so() {
     let mut m = model();
     act(&mut m, &[Action::Open, Action::Open]);

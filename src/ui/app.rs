@@ -789,7 +789,10 @@ impl Model {
             .into_iter()
             .filter(|&ix| self.set_read(ix, true))
             .count();
-        self.message = Some(format!("Marked {changed} posts read"));
+        self.message = Some(match changed {
+            1 => "Marked 1 post read".to_string(),
+            n => format!("Marked {n} posts read"),
+        });
         self.rebuild_rows();
         if changed > 0 {
             vec![Effect::StateChanged]

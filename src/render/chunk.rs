@@ -1,9 +1,9 @@
 //! Cuts a long HTML document into pieces that html2text renders one at a time, in
 //! parallel, with the same result as the whole: a cut falls only between two blocks that
 //! html2text separates with a blank line (`</p>` … `<p>`), where the HTML parser has
-//! nothing open but transparent containers (`TRANSPARENT`) (which the next piece opens
-//! again) and nothing that it would carry over (an unclosed `<b>` is re-opened in later
-//! paragraphs). The scan follows the parts of the HTML parsing rules that decide what is
+//! nothing open but transparent containers such as `<div>` (`TRANSPARENT`; the next piece
+//! opens them again) and nothing that it would carry over (an unclosed `<b>` is re-opened
+//! in later paragraphs). The scan follows the parts of the HTML parsing rules that decide what is
 //! open; where it cannot tell, it stops cutting, so the rest of the document is one piece.
 
 use memchr::{memchr, memmem};

@@ -296,7 +296,15 @@ fn classify(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
 /// they need no segmenter.
 #[inline]
 fn simple(c: char) -> bool {
-    matches!(c as u32,
+    let u = c as u32;
+    // The common cases first: the full set compiles to a compare against every range.
+    if u < 0x80 {
+        return u != 0x0d;
+    }
+    if (0x4e00..=0x9fff).contains(&u) {
+        return true;
+    }
+    matches!(u,
         0x00..=0x0c
         | 0x0e..=0x7f
         | 0xa0..=0xac

@@ -240,27 +240,40 @@ fn raw_text_end(s: &[u8], name: &str, mut at: usize) -> Option<usize> {
 /// Whether `text` (between tags) shows something: a character that is not white space,
 /// outside character references (which may stand for white space).
 fn shows(text: &[u8]) -> bool {
-    let Ok(text) = std::str::from_utf8(text) else {
-        return true;
-    };
-    let mut chars = text.chars();
-    while let Some(c) = chars.next() {
-        if c == '&' {
-            let rest = chars.as_str();
-            let reference = rest.bytes().take(32).position(|b| b == b';').filter(|&n| {
-                rest.as_bytes()[..n]
+    // Byte by byte, decoding only the characters looked at: the answer is usually known
+    // at the first one, and the text may be a long paragraph.
+    let mut i = 0;
+    while let Some(&b) = text.get(i) {
+        if b == b'&' {
+            let rest = &text[i + 1..];
+            let reference = rest.iter().take(32).position(|&b| b == b';').filter(|&n| {
+                rest[..n]
                     .iter()
                     .all(|b| b.is_ascii_alphanumeric() || *b == b'#')
             });
-            if let Some(n) = reference {
-                chars = rest[n + 1..].chars();
-                continue;
+            match reference {
+                Some(n) => i += n + 2,
+                None => return true,
             }
-            return true;
+            continue;
         }
+        let len = match b {
+            0x00..=0x7f => 1,
+            0xc0..=0xdf => 2,
+            0xe0..=0xef => 3,
+            _ => 4,
+        };
+        let Some(c) = text
+            .get(i..i + len)
+            .and_then(|c| std::str::from_utf8(c).ok())
+            .and_then(|c| c.chars().next())
+        else {
+            return true;
+        };
         if !c.is_whitespace() {
             return true;
         }
+        i += len;
     }
     false
 }
@@ -425,6 +438,8 @@ impl<'a> Scan<'a> {
 #[derive(Debug, PartialEq)]
 pub struct Piece<'a> {
     pub reopen: String,
+    /// Where `html` starts in the document.
+    pub at: usize,
     pub html: &'a str,
 }
 
@@ -435,6 +450,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
     if html.len() <= target {
         return vec![Piece {
             reopen: String::new(),
+            at: 0,
             html,
         }];
     }
@@ -500,6 +516,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
             {
                 pieces.push(Piece {
                     reopen: std::mem::replace(&mut reopen, scan.open.iter().map(|e| e.2).collect()),
+                    at: piece_start,
                     html: &html[piece_start..lt],
                 });
                 piece_start = lt;
@@ -532,6 +549,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
     }
     pieces.push(Piece {
         reopen,
+        at: piece_start,
         html: &html[piece_start..],
     });
     pieces

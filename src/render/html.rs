@@ -15,6 +15,8 @@ use ratatui::style::Style;
 use ratatui::text::Span;
 use rayon::prelude::*;
 
+use super::chunk::Piece;
+use super::simple;
 use super::table::{Align, Cell};
 use super::theme::Theme;
 use super::width::{AmbiguousWidth, str_width};
@@ -25,7 +27,7 @@ const UNWRAPPED: usize = 100_000;
 
 /// Private-use characters that mark heading lines in html2text's output; removed again
 /// in `classify`.
-const HEADING_MARK: char = '\u{e000}';
+pub(super) const HEADING_MARK: char = '\u{e000}';
 
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub enum Ann {
@@ -92,9 +94,7 @@ impl TextDecorator for Decorator {
         Ann::Pre
     }
     fn decorate_image(&mut self, _src: &str, title: &str) -> (String, Ann) {
-        let alt = clean_line(title);
-        let alt = if alt.is_empty() { "image" } else { &alt };
-        (format!("[{alt}]"), Ann::Image)
+        (image_label(title), Ann::Image)
     }
     fn header_prefix(&self, _level: usize) -> String {
         HEADING_MARK.to_string()
@@ -116,6 +116,13 @@ impl TextDecorator for Decorator {
     fn finalise(&mut self, _urls: Vec<String>) -> Vec<TaggedLine<Ann>> {
         Vec::new()
     }
+}
+
+/// How an image is shown: its text in brackets.
+pub(super) fn image_label(alt: &str) -> String {
+    let alt = clean_line(alt);
+    let alt = if alt.is_empty() { "image" } else { &alt };
+    format!("[{alt}]")
 }
 
 /// html2text's output: lines of strings tagged with the stack of open annotations.
@@ -197,21 +204,24 @@ fn split_prefix(text: &str, amb: AmbiguousWidth) -> (usize, String, String) {
     (len, shown, hang)
 }
 
-fn line_spans(line: &TaggedLine<Vec<Ann>>, theme: &Theme) -> (Vec<Span<'static>>, bool) {
+/// One line's strings, each with its stack of annotations.
+fn line_spans<'a>(
+    line: impl Iterator<Item = (&'a str, &'a [Ann])>,
+    theme: &Theme,
+) -> (Vec<Span<'static>>, bool) {
     let mut pre = false;
     let spans = line
-        .tagged_strings()
-        .filter(|ts| !ts.s.is_empty())
-        .flat_map(|ts| {
-            pre |= ts.tag.contains(&Ann::Pre);
+        .filter(|(s, _)| !s.is_empty())
+        .flat_map(|(s, tag)| {
+            pre |= tag.contains(&Ann::Pre);
             // html2text decodes entities (`&#27;`), so its output is cleaned again here.
-            let text = clean_inline(&ts.s.replace('\t', "    ")).into_owned();
-            let style = style_of(&ts.tag, theme);
+            let text = clean_inline(&s.replace('\t', "    ")).into_owned();
+            let style = style_of(tag, theme);
             if !text.contains(LINK_MARK) {
                 return vec![Span::styled(text, style)];
             }
             // A link's number is set in the style around the link, not the link's own.
-            let mut outer = ts.tag.clone();
+            let mut outer = tag.to_vec();
             if let Some(i) = outer.iter().rposition(|a| *a == Ann::Link) {
                 outer.remove(i);
             }
@@ -305,11 +315,11 @@ fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Bl
 /// else), and `parse` puts the cells back together.
 const TABLE_MARK: char = '\u{e001}';
 /// Ends a marker.
-const MARK_END: char = '\u{e002}';
+pub(super) const MARK_END: char = '\u{e002}';
 /// Stands after a link's text, followed by the link's number within its chunk of the
 /// document and [`MARK_END`]; [`number_links`] writes it as `[n]` once the chunks are
 /// joined and the numbers known.
-const LINK_MARK: char = '\u{e003}';
+pub(super) const LINK_MARK: char = '\u{e003}';
 
 type Config = html2text::config::Config<Decorator>;
 
@@ -616,30 +626,36 @@ fn without_controls(html: &str) -> Cow<'_, str> {
     Cow::Owned(cleaned(&out).into_owned())
 }
 
-/// Pieces of a document are at least this long; shorter documents are one piece.
+/// Pieces rendered by one task are at least this long; shorter documents are one task.
 const PIECE_BYTES: usize = 32 * 1024;
 
-/// HTML → the body's logical lines. A long document is cut into pieces (see `chunk.rs`)
-/// that are rendered in parallel and joined.
+/// HTML → the body's logical lines. The document is cut wherever `chunk.rs` allows; each
+/// part in the plain shapes `simple.rs` knows is read directly, and each run of the
+/// others goes to html2text as one piece. Long documents are done in parallel, in tasks
+/// of [`PIECE_BYTES`].
 pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     parse_in_pieces(html, PIECE_BYTES, theme, amb)
 }
 
-fn parse_in_pieces(html: &str, piece: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
+fn parse_in_pieces(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
     let html = &*without_controls(html);
-    let pieces = super::chunk::split(html, piece);
-    let docs: Vec<Document> = if pieces.len() == 1 {
-        vec![parse_piece(html, theme, amb)]
+    let parts = super::chunk::split(html, 0);
+    // Consecutive parts, at least `task` bytes of them.
+    let mut tasks = Vec::new();
+    let (mut first, mut bytes) = (0, 0);
+    for (i, p) in parts.iter().enumerate() {
+        bytes += p.html.len();
+        if bytes >= task || i + 1 == parts.len() {
+            tasks.push(&parts[first..=i]);
+            (first, bytes) = (i + 1, 0);
+        }
+    }
+    let docs: Vec<Document> = if tasks.len() == 1 {
+        parse_parts(html, tasks[0], theme, amb)
     } else {
-        pieces
+        tasks
             .par_iter()
-            .map(|p| {
-                if p.reopen.is_empty() {
-                    parse_piece(p.html, theme, amb)
-                } else {
-                    parse_piece(&format!("{}{}", p.reopen, p.html), theme, amb)
-                }
-            })
+            .flat_map_iter(|t| parse_parts(html, t, theme, amb))
             .collect()
     };
     let mut out = Document::default();
@@ -658,17 +674,74 @@ fn parse_in_pieces(html: &str, piece: usize, theme: &Theme, amb: AmbiguousWidth)
     out
 }
 
-/// One piece of a document, its links numbered from 1 but not yet written.
-fn parse_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
+/// Consecutive parts of a document, each as a document with its links numbered from 1
+/// but not yet written: read by `simple.rs` where it can, the runs between by html2text.
+fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -> Vec<Document> {
+    let mut out = Vec::new();
+    // The run of parts left to html2text: what its first part reopens, where it starts
+    // and ends in the document.
+    let mut run: Option<(&str, usize, usize)> = None;
+    let flush = |run: &mut Option<(&str, usize, usize)>, out: &mut Vec<Document>| {
+        if let Some((reopen, start, end)) = run.take() {
+            let html = &doc[start..end];
+            out.push(if reopen.is_empty() {
+                html2text_piece(html, theme, amb)
+            } else {
+                html2text_piece(&format!("{reopen}{html}"), theme, amb)
+            });
+        }
+    };
+    for p in parts {
+        if p.reopen.is_empty()
+            && let Some((lines, links)) = simple::render(p.html)
+        {
+            flush(&mut run, &mut out);
+            let links = links.iter().map(|u| clean_line(u)).collect();
+            let lines = lines
+                .iter()
+                .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
+            out.push(document(lines, links, theme, amb));
+            continue;
+        }
+        let end = p.at + p.html.len();
+        run = Some(match run {
+            Some((reopen, start, _)) => (reopen, start, end),
+            None => (&p.reopen, p.at, end),
+        });
+    }
+    flush(&mut run, &mut out);
+    out
+}
+
+/// A piece of a document through html2text, its links numbered from 1 but not yet
+/// written.
+fn html2text_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     let Ok((lines, links)) = run_html2text(html, UNWRAPPED) else {
         return Document {
             blocks: fallback(html),
             ..Document::default()
         };
     };
+    let lines = lines.iter().map(|l| {
+        l.tagged_strings()
+            .map(|ts| (ts.s.as_str(), ts.tag.as_slice()))
+    });
+    document(lines, links, theme, amb)
+}
+
+/// html2text's lines (or the same from [`simple::render`]) as a document.
+fn document<'a, L>(
+    lines: impl ExactSizeIterator<Item = L>,
+    links: Vec<String>,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Document
+where
+    L: Iterator<Item = (&'a str, &'a [Ann])>,
+{
     let mut blocks = Vec::with_capacity(lines.len());
     let mut table: Option<TableBuild> = None;
-    for line in &lines {
+    for line in lines {
         let (spans, pre) = line_spans(line, theme);
         let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
         let (plen, _, hang) = split_prefix(&text, amb);
@@ -822,6 +895,9 @@ mod tests {
         "<div><p>x</p></div>",
         "<p title='a>b'>t</p>",
         "<ul>\n<li>\n<p>松</p>\n</li>\n<li>\n<p>散</p>\n</li>\n</ul>",
+        "<p class=\"em_media\">（文章来源：报）</p>",
+        "<p>作为<span web=\"1\" href=\"http://q/r/1\" class=\"k\" data-code=\"1,6\">巨化</span>的</p>",
+        "<p><span id=\"Info.3\"><a href=\"http://d/\" class=\"infokey\">券商</a></span>获悉</p>",
     ];
 
     proptest! {
@@ -841,10 +917,113 @@ mod tests {
         ) {
             let html: String = parts.iter().flat_map(|(f, sep)| [*f, *sep]).collect();
             let theme = Theme::default();
-            let whole = parse_in_pieces(&html, usize::MAX, &theme, AmbiguousWidth::Narrow);
-            let cut = parse_in_pieces(&html, 0, &theme, AmbiguousWidth::Narrow);
-            prop_assert_eq!(&cut.blocks, &whole.blocks, "{:?}", html);
-            prop_assert_eq!(cut.links, whole.links);
+            let mut whole = html2text_piece(&without_controls(&html), &theme, AmbiguousWidth::Narrow);
+            number_links(&mut whole.blocks, 0);
+            for task in [0, usize::MAX] {
+                let cut = parse_in_pieces(&html, task, &theme, AmbiguousWidth::Narrow);
+                prop_assert_eq!(&cut.blocks, &whole.blocks, "{:?}", html);
+                prop_assert_eq!(&cut.links, &whole.links);
+            }
+        }
+    }
+
+    /// Inline HTML in the shapes `simple.rs` reads, and a few it must give up on.
+    fn inline_html() -> impl Strategy<Value = String> {
+        let leaf = prop_oneof![
+            40 => prop::sample::select(&[
+                "中文", "ab", "x1", "，", "。", "“引”", "a&amp;b", "&lt;", "&nbsp;", "&#x4e2d;",
+                "&#39;", " ", "  ", "\n", "\u{3000}", "\u{200b}", "<br />", "<br>",
+                "<!-- c -->", "<img src=\"s\" alt=\"图\" />", "<img src=\"s\" alt=\" a  b \" />",
+                "<img alt=\"x&amp;y\" src=\"s\">", "AT & T", "\u{a0}",
+            ][..]),
+            1 => prop::sample::select(&[
+                "&copy", "e\u{301}", "<img src=\"s\" alt=\"\" />", "<img src=\"\" alt=\"x\" />",
+                "<span>s</span>", "<hr>", "< b", "</i>",
+            ][..]),
+        ]
+        .prop_map(str::to_string);
+        leaf.prop_recursive(2, 12, 3, |inner| {
+            let run = prop::collection::vec(inner, 1..4).prop_map(|v| v.concat());
+            (
+                prop::sample::select(&["strong", "em", "b", "i", "code", "a", "span"][..]),
+                run,
+                0..3u8,
+                attrs(),
+            )
+                .prop_map(|(tag, content, n, attrs)| match tag {
+                    "a" => format!("<a{attrs} href=\"http://x/{n}?a=1&amp;b\">{content}</a>"),
+                    _ => format!("<{tag}{attrs}>{content}</{tag}>"),
+                })
+        })
+    }
+
+    /// Attributes, mostly none, mostly of the kinds html2text does not read.
+    fn attrs() -> impl Strategy<Value = &'static str> {
+        prop_oneof![
+            8 => Just(""),
+            4 => prop::sample::select(&[
+                " class=\"c\"", " data-code2=\"1,2\" target=\"_blank\"", " style=\"display:none\"",
+                " title=\"t\"", " web=\"1\" href=\"http://s/\"",
+            ][..]),
+            1 => prop::sample::select(&[" id=\"i\"", " start=\"2\"", " name=\"n\""][..]),
+        ]
+    }
+
+    fn block_html() -> impl Strategy<Value = String> {
+        let run = || prop::collection::vec(inline_html(), 0..5).prop_map(|v| v.concat());
+        let item = run().prop_flat_map(|r| {
+            prop::sample::select(&[false, true][..]).prop_map(move |p| {
+                if p {
+                    format!("<li>\n<p>{r}</p>\n</li>\n")
+                } else {
+                    format!("<li>{r}</li>\n")
+                }
+            })
+        });
+        let leaf = prop_oneof![
+            (run(), attrs()).prop_map(|(r, a)| format!("<p{a}>{r}</p>")),
+            (run(), attrs()).prop_map(|(r, a)| format!("<h2{a}>{r}</h2>")),
+            (prop::collection::vec(item, 0..4), 0..12u8).prop_map(|(items, start)| {
+                match start {
+                    0 => format!("<ul>\n{}</ul>", items.concat()),
+                    1 => format!("<ol>\n{}</ol>", items.concat()),
+                    n => format!("<ol start=\"{n}\">\n{}</ol>", items.concat()),
+                }
+            }),
+        ];
+        leaf.prop_recursive(2, 12, 4, |inner| {
+            prop::collection::vec(inner, 1..4)
+                .prop_map(|v| format!("<blockquote>\n{}\n</blockquote>", v.join("\n")))
+        })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 3000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Where `simple.rs` reads a piece, it gives what html2text gives.
+        #[test]
+        fn simple_renders_as_html2text(
+            blocks in prop::collection::vec(
+                (block_html(), prop::sample::select(&["", "\n", " ", "<!-- x -->"][..])),
+                1..5,
+            )
+        ) {
+            let html: String = blocks.iter().flat_map(|(b, sep)| [b.as_str(), sep]).collect();
+            let theme = Theme::default();
+            if let Some((lines, links)) = simple::render(&html) {
+                let links: Vec<String> = links.iter().map(|u| clean_line(u)).collect();
+                let lines = lines
+                    .iter()
+                    .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
+                let ours = document(lines, links, &theme, AmbiguousWidth::Narrow);
+                let theirs = html2text_piece(&html, &theme, AmbiguousWidth::Narrow);
+                prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
+                prop_assert_eq!(ours.links, theirs.links);
+            }
         }
     }
 
@@ -1016,5 +1195,24 @@ mod tests {
         };
         assert_eq!(hang[0].content, "│ ");
         assert_eq!(text(&rows[0][0].lines[0]), "甲");
+    }
+}
+#[cfg(test)]
+mod explore {
+    #[test]
+    fn explore() {
+        let cases = std::fs::read_to_string("/tmp/cases.txt").unwrap();
+        for case in cases.split("\n%%\n") {
+            let (lines, links) = super::run_html2text(case, super::UNWRAPPED).unwrap();
+            println!("=== {case:?}");
+            for l in &lines {
+                let v: Vec<_> = l
+                    .tagged_strings()
+                    .map(|t| (t.s.clone(), t.tag.clone()))
+                    .collect();
+                println!("  {v:?}");
+            }
+            println!("  links {links:?}");
+        }
     }
 }

@@ -10,6 +10,7 @@
 pub mod chunk;
 pub mod html;
 pub mod markdown;
+mod simple;
 pub mod table;
 pub mod theme;
 pub mod width;

@@ -1,0 +1,594 @@
+//! HTML in the plain shapes comrak writes (paragraphs, headings, lists, quotes, links,
+//! emphasis, images), turned into the same lines html2text gives, without html2text.
+//!
+//! html2text parses into a DOM, builds a render tree and renders it: for a long post most
+//! of the time goes there. Most of a news body is a run of such plain blocks, so
+//! [`render`] reads them directly and follows html2text's rules for them (whitespace
+//! collapse, the blank line between blocks, list and quote prefixes, link marks). Anything
+//! else, or anything it is not sure of (a table, a `<div>`, an `id`, an entity it does not
+//! know, a character of zero width, an element that shows nothing), makes it give up, and
+//! html2text renders that piece. A property test holds the two to the same output.
+
+use unicode_width::UnicodeWidthChar;
+
+use super::html::{Ann, HEADING_MARK, LINK_MARK, MARK_END, image_label};
+
+/// A line as html2text gives it: strings tagged with the stack of open annotations,
+/// adjacent strings with the same tag merged.
+pub type TLine = Vec<(String, Vec<Ann>)>;
+
+/// The lines and link targets html2text would give for `html`, or `None` if `html` is not
+/// made only of the shapes this module knows.
+pub fn render(html: &str) -> Option<(Vec<TLine>, Vec<String>)> {
+    let mut r = Reader {
+        s: html,
+        at: 0,
+        links: Vec::new(),
+    };
+    let lines = r.blocks(None)?;
+    Some((lines, r.links))
+}
+
+/// Appends `s` to `line`, merged into the last string if it has the same tag.
+fn push(line: &mut TLine, s: &str, tag: &[Ann]) {
+    if s.is_empty() {
+        return;
+    }
+    match line.last_mut() {
+        Some((last, last_tag)) if last_tag == tag => last.push_str(s),
+        _ => line.push((s.to_string(), tag.to_vec())),
+    }
+}
+
+/// Puts `prefix` (tagged with no annotation) in front of `line`.
+fn prefix(line: &mut TLine, prefix: &str) {
+    match line.first_mut() {
+        Some((first, tag)) if tag.is_empty() => first.insert_str(0, prefix),
+        _ => line.insert(0, (prefix.to_string(), Vec::new())),
+    }
+}
+
+/// html2text's word wrapper at an unlimited width: collapses whitespace; a space takes
+/// the tag it had where the run of whitespace began.
+#[derive(Default)]
+struct Inline {
+    lines: Vec<TLine>,
+    line: TLine,
+    word: TLine,
+    /// A space is pending before the next word.
+    space: Option<Vec<Ann>>,
+}
+
+impl Inline {
+    /// `None` for a character whose width html2text would count as zero (it would then
+    /// handle words differently) or a control character.
+    fn add(&mut self, text: &str, tag: &[Ann]) -> Option<()> {
+        let mut word_from = None;
+        for (i, c) in text.char_indices() {
+            let space = c.is_whitespace() && c != '\u{a0}';
+            if !space && c != '\u{200b}' {
+                // Printable ASCII and ideographs are one or two columns wide; only
+                // other characters need a look at the width table.
+                if !matches!(c, ' '..='~' | '\u{4e00}'..='\u{9fff}') && c.width().unwrap_or(0) == 0
+                {
+                    return None;
+                }
+                word_from.get_or_insert(i);
+                continue;
+            }
+            // A word ends: it goes in whole, as one string.
+            if let Some(from) = word_from.take() {
+                push(&mut self.word, &text[from..i], tag);
+            }
+            self.flush_word();
+            if space && !self.line.is_empty() && self.space.is_none() {
+                self.space = Some(tag.to_vec());
+            }
+        }
+        if let Some(from) = word_from {
+            push(&mut self.word, &text[from..], tag);
+        }
+        Some(())
+    }
+
+    fn flush_word(&mut self) {
+        if self.word.is_empty() {
+            return;
+        }
+        if let Some(tag) = self.space.take() {
+            push(&mut self.line, " ", &tag);
+        }
+        for (s, tag) in self.word.drain(..) {
+            push(&mut self.line, &s, &tag);
+        }
+    }
+
+    /// `<br>`: ends the line, or adds an empty one.
+    fn line_break(&mut self) {
+        self.flush_word();
+        self.space = None;
+        self.lines.push(std::mem::take(&mut self.line));
+    }
+
+    fn finish(mut self) -> Vec<TLine> {
+        self.flush_word();
+        if !self.line.is_empty() {
+            self.lines.push(self.line);
+        }
+        self.lines
+    }
+}
+
+enum Token<'a> {
+    Text(&'a str),
+    Start {
+        name: &'a str,
+        attrs: Vec<(&'a str, &'a str)>,
+    },
+    End(&'a str),
+    Comment,
+    Eof,
+}
+
+struct Reader<'a> {
+    s: &'a str,
+    at: usize,
+    links: Vec<String>,
+}
+
+/// The value of attribute `key`, `None` if it is given twice (the parser keeps the first;
+/// this module takes no chances), `Some(None)` if absent.
+fn attr<'a>(attrs: &[(&str, &'a str)], key: &str) -> Option<Option<&'a str>> {
+    let mut found = attrs.iter().filter(|(k, _)| *k == key).map(|(_, v)| *v);
+    let first = found.next();
+    found.next().is_none().then_some(first)
+}
+
+/// Whether html2text ignores all of `attrs` but those in `read`. Built without its `css`
+/// feature, it reads only `href`, `src`, `alt`, `start`, table spans, and `id` (an anchor
+/// node, left to it).
+fn inert(attrs: &[(&str, &str)], read: &[&str]) -> bool {
+    attrs.iter().all(|(k, _)| {
+        read.contains(k) || !matches!(*k, "href" | "src" | "alt" | "start" | "id" | "name")
+    })
+}
+
+fn inline_ann(name: &str) -> Option<Ann> {
+    match name {
+        "strong" | "b" => Some(Ann::Strong),
+        "em" | "i" => Some(Ann::Emphasis),
+        "code" => Some(Ann::Code),
+        "a" => Some(Ann::Link),
+        "span" => Some(Ann::Plain),
+        _ => None,
+    }
+}
+
+/// `text` with its character references decoded, or `None` for one this module does not
+/// know (a legacy name without `;`, a number the HTML parser would map elsewhere).
+fn decode(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    if !text.contains('&') {
+        return Some(text.into());
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at + 1..];
+        // A bare `&` before a space or the end is text.
+        if rest.is_empty() || rest.starts_with(|c: char| c.is_ascii_whitespace()) {
+            out.push('&');
+            continue;
+        }
+        // Anything else must be a whole reference: a legacy one without `;` is not.
+        let len = rest
+            .bytes()
+            .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
+            .count();
+        if rest.as_bytes().get(len) != Some(&b';') {
+            return None;
+        }
+        let semi = len;
+        let name = &rest[..semi];
+        let c = match name {
+            "amp" => '&',
+            "lt" => '<',
+            "gt" => '>',
+            "quot" => '"',
+            "apos" => '\'',
+            "nbsp" => '\u{a0}',
+            _ => {
+                let num = name.strip_prefix('#')?;
+                let code = match num.strip_prefix(['x', 'X']) {
+                    Some(hex) if !hex.is_empty() && hex.len() <= 6 => {
+                        u32::from_str_radix(hex, 16).ok()?
+                    }
+                    None if !num.is_empty() && num.len() <= 7 => num.parse().ok()?,
+                    _ => return None,
+                };
+                // Controls, the C1 range (the parser maps it to Windows-1252) and
+                // noncharacters are left to the parser.
+                match char::from_u32(code) {
+                    Some(c)
+                        if code >= 0x20
+                            && !(0x7f..=0x9f).contains(&code)
+                            && !(0xfdd0..=0xfdef).contains(&code)
+                            && code & 0xfffe != 0xfffe =>
+                    {
+                        c
+                    }
+                    _ => return None,
+                }
+            }
+        };
+        out.push(c);
+        rest = &rest[semi + 1..];
+    }
+    out.push_str(rest);
+    Some(out.into())
+}
+
+impl<'a> Reader<'a> {
+    fn token(&mut self) -> Option<Token<'a>> {
+        let s = self.s;
+        let rest = &s[self.at..];
+        if rest.is_empty() {
+            return Some(Token::Eof);
+        }
+        if !rest.starts_with('<') {
+            let end = rest.find('<').unwrap_or(rest.len());
+            self.at += end;
+            return Some(Token::Text(&rest[..end]));
+        }
+        if let Some(body) = rest.strip_prefix("<!--") {
+            // Only a plain comment: the parser ends `<!-->`, `<!--->` and `--!>` early.
+            let end = body.find("-->")?;
+            let text = &body[..end];
+            if text.starts_with('>') || text.starts_with("->") || text.contains("--!") {
+                return None;
+            }
+            self.at += 4 + end + 3;
+            return Some(Token::Comment);
+        }
+        let (end_tag, after) = match rest[1..].strip_prefix('/') {
+            Some(r) => (true, r),
+            None => (false, &rest[1..]),
+        };
+        let name_len = after
+            .bytes()
+            .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit())
+            .count();
+        if name_len == 0 || !after.as_bytes()[0].is_ascii_lowercase() {
+            return None;
+        }
+        let name = &after[..name_len];
+        let mut r = &after[name_len..];
+        let mut attrs = Vec::new();
+        loop {
+            r = r.trim_start_matches([' ', '\n', '\t']);
+            if let Some(x) = r.strip_prefix("/>").or_else(|| r.strip_prefix('>')) {
+                r = x;
+                break;
+            }
+            if end_tag {
+                return None;
+            }
+            let n = r
+                .bytes()
+                .take_while(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_:".contains(b))
+                .count();
+            if n == 0 || !r.as_bytes()[0].is_ascii_lowercase() {
+                return None;
+            }
+            let key = &r[..n];
+            let value = r[n..].strip_prefix("=\"")?;
+            let close = value.find('"')?;
+            attrs.push((key, &value[..close]));
+            r = &value[close + 1..];
+            if !r.starts_with([' ', '\n', '\t', '>', '/']) {
+                return None;
+            }
+        }
+        self.at = s.len() - r.len();
+        Some(if end_tag {
+            Token::End(name)
+        } else {
+            Token::Start { name, attrs }
+        })
+    }
+
+    /// Blocks up to the end tag `until` (or the end of input): the lines of each, with an
+    /// empty line before every block but a list once something has been shown.
+    fn blocks(&mut self, until: Option<&str>) -> Option<Vec<TLine>> {
+        let mut out: Vec<TLine> = Vec::new();
+        // Whether a line with something on it is in `out`.
+        let mut shown = false;
+        loop {
+            match self.token()? {
+                Token::Eof => return until.is_none().then_some(out),
+                Token::End(name) => return (until == Some(name)).then_some(out),
+                Token::Comment => {}
+                Token::Text(t) => {
+                    if !t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) {
+                        return None;
+                    }
+                }
+                Token::Start { name, attrs } => {
+                    let (lines, list) = match name {
+                        "p" => (self.inline_block(name, &attrs)?, false),
+                        "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
+                            let mut lines = self.inline_block(name, &attrs)?;
+                            // An empty heading still sets a blank line.
+                            if lines.is_empty() {
+                                return None;
+                            }
+                            let mark = HEADING_MARK.to_string();
+                            for l in &mut lines {
+                                prefix(l, &mark);
+                            }
+                            (lines, false)
+                        }
+                        "blockquote" => {
+                            if !inert(&attrs, &[]) {
+                                return None;
+                            }
+                            let mut lines = self.blocks(Some(name))?;
+                            if lines.is_empty() {
+                                return None;
+                            }
+                            for l in &mut lines {
+                                prefix(l, "> ");
+                            }
+                            (lines, false)
+                        }
+                        "ul" | "ol" => (self.list(name, &attrs)?, true),
+                        _ => return None,
+                    };
+                    if lines.is_empty() {
+                        continue;
+                    }
+                    // Only empty lines (`<p><br></p>`): html2text sets no blank line
+                    // before them.
+                    if !lines.iter().any(|l| !l.is_empty()) {
+                        return None;
+                    }
+                    if !list && shown {
+                        out.push(Vec::new());
+                    }
+                    shown = true;
+                    out.extend(lines);
+                }
+            }
+        }
+    }
+
+    /// The inline content of `<name>` up to its end tag.
+    fn inline_block(&mut self, name: &str, attrs: &[(&str, &str)]) -> Option<Vec<TLine>> {
+        if !inert(attrs, &[]) {
+            return None;
+        }
+        let mut text = Inline::default();
+        let mut tags: Vec<Ann> = Vec::new();
+        // Open inline elements: name, and whether anything visible was put in them.
+        let mut open: Vec<(&str, bool)> = Vec::new();
+        // Anything but comments seen.
+        let mut content = false;
+        loop {
+            match self.token()? {
+                Token::Eof => return None,
+                Token::Comment => {}
+                Token::Text(t) => {
+                    content = true;
+                    let t = decode(t)?;
+                    // html2text drops a link that holds only spaces, no-break ones too.
+                    if t.chars().any(|c| !c.is_whitespace())
+                        && let Some(top) = open.last_mut()
+                    {
+                        top.1 = true;
+                    }
+                    text.add(&t, &tags)?;
+                }
+                Token::End(end) => {
+                    if end == name && open.is_empty() {
+                        let lines = text.finish();
+                        // Text or an element that shows nothing may still set a blank
+                        // line (`<p> </p>`, `<p><b></b></p>`).
+                        if lines.is_empty() && content {
+                            return None;
+                        }
+                        return Some(lines);
+                    }
+                    let (open_name, shown) = open.pop()?;
+                    // html2text drops a link with nothing to show, and its number.
+                    if open_name != end || (end == "a" && !shown) {
+                        return None;
+                    }
+                    if shown && let Some(outer) = open.last_mut() {
+                        outer.1 = true;
+                    }
+                    if end == "a" {
+                        let mark = format!("{LINK_MARK}{}{MARK_END}", self.links.len());
+                        text.add(&mark, &tags)?;
+                    }
+                    if end != "span" {
+                        tags.pop();
+                    }
+                }
+                Token::Start { name: tag, attrs } => {
+                    content = true;
+                    match tag {
+                        "br" => {
+                            if !inert(&attrs, &[]) {
+                                return None;
+                            }
+                            text.line_break();
+                        }
+                        "img" => {
+                            if !inert(&attrs, &["src", "alt"]) {
+                                return None;
+                            }
+                            // html2text leaves out an image without source or text.
+                            let (Some(src), Some(alt)) =
+                                (attr(&attrs, "src")?, attr(&attrs, "alt")?)
+                            else {
+                                return None;
+                            };
+                            if src.is_empty() || alt.is_empty() {
+                                return None;
+                            }
+                            let label = image_label(&decode(alt)?);
+                            tags.push(Ann::Image);
+                            text.add(&label, &tags)?;
+                            tags.pop();
+                            if let Some(top) = open.last_mut() {
+                                top.1 = true;
+                            }
+                        }
+                        _ => {
+                            let ann = inline_ann(tag)?;
+                            if ann == Ann::Link {
+                                // Links do not nest: the parser closes the open one.
+                                if open.iter().any(|(n, _)| *n == "a") {
+                                    return None;
+                                }
+                                if !inert(&attrs, &["href"]) {
+                                    return None;
+                                }
+                                let href = decode(attr(&attrs, "href")??)?;
+                                if href.is_empty() {
+                                    return None;
+                                }
+                                self.links.push(href.into_owned());
+                            } else if !inert(&attrs, &[]) {
+                                return None;
+                            }
+                            // A span is a plain container: nothing to push.
+                            if ann != Ann::Plain {
+                                tags.push(ann);
+                            }
+                            open.push((tag, false));
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// A list's items, each an inline run or one paragraph, with html2text's prefixes:
+    /// `* `, or the item's number padded to the widest.
+    fn list(&mut self, name: &str, attrs: &[(&str, &str)]) -> Option<Vec<TLine>> {
+        let read: &[&str] = if name == "ol" { &["start"] } else { &[] };
+        if !inert(attrs, read) {
+            return None;
+        }
+        let start: i64 = match attr(attrs, "start")? {
+            None => 1,
+            Some(v) if !v.is_empty() && v.len() < 10 && v.bytes().all(|b| b.is_ascii_digit()) => {
+                v.parse().ok()?
+            }
+            Some(_) => return None,
+        };
+        let mut items: Vec<Vec<TLine>> = Vec::new();
+        loop {
+            match self.token()? {
+                Token::Eof => return None,
+                Token::End(end) if end == name => break,
+                Token::End(_) => return None,
+                Token::Comment => {}
+                Token::Text(t) => {
+                    if !t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) {
+                        return None;
+                    }
+                }
+                Token::Start { name: "li", attrs } if inert(&attrs, &[]) => {
+                    let lines = self.item()?;
+                    if !lines.iter().any(|l| !l.is_empty()) {
+                        return None;
+                    }
+                    items.push(lines);
+                }
+                Token::Start { .. } => return None,
+            }
+        }
+        let count = items.len() as i64;
+        let width = if name == "ul" {
+            2
+        } else {
+            format!("{}. ", start + count - 1).len()
+        };
+        let mut out = Vec::new();
+        for (i, lines) in items.into_iter().enumerate() {
+            let first = if name == "ul" {
+                "* ".to_string()
+            } else {
+                format!("{:<width$}", format!("{}. ", start + i as i64))
+            };
+            for (j, mut line) in lines.into_iter().enumerate() {
+                if j == 0 {
+                    prefix(&mut line, &first);
+                } else {
+                    prefix(&mut line, &" ".repeat(width));
+                }
+                out.push(line);
+            }
+        }
+        Some(out)
+    }
+
+    /// A list item after its `<li>`: inline content, or a single paragraph.
+    fn item(&mut self) -> Option<Vec<TLine>> {
+        let save = self.at;
+        // A paragraph alone, as comrak writes a loose list.
+        let mut lines = None;
+        loop {
+            match self.token()? {
+                Token::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) => {}
+                Token::Start { name: "p", attrs } if lines.is_none() => {
+                    lines = Some(self.inline_block("p", &attrs)?);
+                }
+                Token::End("li") if lines.is_some() => return lines,
+                _ if lines.is_none() => break,
+                _ => return None,
+            }
+        }
+        self.at = save;
+        self.inline_block("li", &[])
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn decodes_known_references_only() {
+        assert_eq!(
+            decode("a &amp; b &#x4e2d;&#27704;&nbsp;").as_deref(),
+            Some("a & b 中永\u{a0}")
+        );
+        assert_eq!(decode("AT & T").as_deref(), Some("AT & T"));
+        assert_eq!(decode("&copy"), None);
+        assert_eq!(decode("&copy;"), None);
+        assert_eq!(decode("&#150;"), None);
+        assert_eq!(decode("&#1;"), None);
+        assert_eq!(decode("&#xffff;"), None);
+    }
+
+    #[test]
+    fn gives_up_on_other_shapes() {
+        for html in [
+            "<table><tr><td>x</td></tr></table>",
+            "<p id=\"x\">x</p>",
+            "<div><p>x</p></div>",
+            "<p>x",
+            "<p>a<p>b</p>",
+            "text at the top",
+            "<p><a href=\"u\"> </a></p>",
+            "<p>e\u{301}</p>",
+            "<pre><code>x</code></pre>",
+            "<p><b>x</i></b></p>",
+        ] {
+            assert!(render(html).is_none(), "{html}");
+        }
+    }
+}

@@ -1,5 +1,6 @@
 //! Post body (Markdown as Jekyll's kramdown reads it, mixed with raw HTML) → HTML.
 
+use rayon::prelude::*;
 use unicode_width::UnicodeWidthChar;
 
 /// A character of a script written without spaces between words (Chinese, Japanese),
@@ -112,7 +113,120 @@ pub fn preprocess(body: &str) -> String {
 
 /// Markdown + raw HTML → HTML, with CommonMark plus the extensions Jekyll sites use
 /// (tables, strikethrough, bare URLs) and CJK-friendly emphasis, so `**重要。**后文` is bold.
+/// A long body is cut into pieces (see [`pieces`]) parsed in parallel.
 pub fn to_html(body: &str) -> String {
+    let md = preprocess(body);
+    let pieces = pieces(&md, PIECE_BYTES);
+    if pieces.len() == 1 {
+        return comrak_html(&md);
+    }
+    let html: Vec<String> = pieces.par_iter().map(|p| comrak_html(p)).collect();
+    html.concat()
+}
+
+/// Pieces parsed by one task are at least this long.
+const PIECE_BYTES: usize = 64 * 1024;
+
+/// `md` cut into pieces of at least `target` bytes (the last may be shorter) whose HTML,
+/// joined, is the HTML of the whole. A cut falls only before a line that follows a blank
+/// line, starts at the margin and starts no list item: there a blank line has ended every
+/// block but a list, which only an indented line or a new item would continue.
+///
+/// That holds only without the blocks that reach across blank lines or across the whole
+/// document, so a document that may hold one is not cut: fenced code (any ```` ``` ```` or
+/// `~~~`), the HTML blocks a blank line does not end (`<pre>`, `<script>`, `<style>`,
+/// `<textarea>`, `<?`, `<![`, a comment or `<!X` not closed on its line), link reference
+/// definitions and footnotes (any `]:`).
+pub fn pieces(md: &str, target: usize) -> Vec<&str> {
+    if md.len() <= target || reaches_across(md) {
+        return vec![md];
+    }
+    let mut out = Vec::new();
+    let mut start = 0;
+    let mut after_blank = false;
+    let mut at = 0;
+    for line in md.split_inclusive('\n') {
+        let here = at;
+        at += line.len();
+        if line
+            .bytes()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+        {
+            after_blank = true;
+            continue;
+        }
+        if after_blank
+            && here - start >= target
+            && !line.starts_with([' ', '\t'])
+            && !starts_list_item(line.trim_end())
+        {
+            out.push(&md[start..here]);
+            start = here;
+        }
+        after_blank = false;
+    }
+    out.push(&md[start..]);
+    out
+}
+
+/// Whether `md` may hold a block that a blank line does not end (see [`pieces`]).
+fn reaches_across(md: &str) -> bool {
+    let b = md.as_bytes();
+    if ["```", "~~~", "]:", "<?", "<!["]
+        .iter()
+        .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
+    {
+        return true;
+    }
+    let mut from = 0;
+    while let Some(i) = memchr::memchr(b'<', &b[from..]).map(|i| from + i) {
+        from = i + 1;
+        let rest = &b[i + 1..];
+        let starts = |name: &str| {
+            rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name.as_bytes())
+        };
+        if ["pre", "script", "style", "textarea"]
+            .iter()
+            .any(|n| starts(n))
+        {
+            return true;
+        }
+        // A comment or declaration must close on its own line.
+        let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
+        let close: &[u8] = if rest.starts_with(b"!--") {
+            b"-->"
+        } else if rest.first() == Some(&b'!') {
+            b">"
+        } else {
+            continue;
+        };
+        let body = &rest[1..line_end];
+        if memchr::memmem::find(&body[body.len().min(2)..], close).is_none() {
+            return true;
+        }
+    }
+    false
+}
+
+/// Whether `line` (at the margin) starts a list item: `-`, `+`, `*` or a number with `.`
+/// or `)`, then white space or the end.
+fn starts_list_item(line: &str) -> bool {
+    let digits = line.bytes().take_while(u8::is_ascii_digit).count();
+    let rest = if digits > 0 {
+        match line[digits..].strip_prefix(['.', ')']) {
+            Some(r) if digits <= 9 => r,
+            _ => return false,
+        }
+    } else {
+        match line.strip_prefix(['-', '+', '*']) {
+            Some(r) => r,
+            None => return false,
+        }
+    };
+    rest.is_empty() || rest.starts_with([' ', '\t'])
+}
+
+fn comrak_html(md: &str) -> String {
     let mut options = comrak::Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
@@ -121,12 +235,98 @@ pub fn to_html(body: &str) -> String {
     options.extension.cjk_friendly_emphasis = true;
     // Raw HTML is the point of these posts; it is only ever turned into text, never run.
     options.render.r#unsafe = true;
-    comrak::markdown_to_html(&preprocess(body), &options)
+    comrak::markdown_to_html(md, &options)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    /// Markdown blocks that a blank line ends, or that a cut must not split (lists,
+    /// indented code) …
+    const BLOCKS: &[&str] = &[
+        "中文段落，文字。",
+        "English *text* with `code` and [a link](http://x/).",
+        "2023年，营收增长。",
+        "-5% drop",
+        "## 标题",
+        "Title\n===",
+        "***",
+        "- a\n- b",
+        "- a\n\n  b",
+        "1. x\n2. y",
+        "3) z",
+        "* item",
+        "    indented\n\n    more",
+        "> quote\n> more",
+        "<div>\nhtml\n</div>",
+        "<p>para</p>",
+        "<!-- one line -->",
+        "<span>a</span>\ntext",
+        "| a | b |\n|---|---|\n| 1 | 2 |",
+        "[x] and [^1]",
+        "\ttab",
+        " one space",
+        "   three",
+        "text\nlazy",
+    ];
+
+    /// … and blocks that reach across blank lines or the whole document.
+    const ACROSS: &[&str] = &[
+        "```\ncode\n\nmore\n```",
+        "~~~~\n```\n\n~~~~",
+        "```rust\nunclosed",
+        "> ```\n> fenced in quote",
+        "- a\n  ```\n  x\n\n```",
+        "<pre>\npre\n\ntext\n</pre>",
+        "<PRE>\n\n</PRE>",
+        "<!--\ncomment\n\nstill\n-->",
+        "<script>\nx\n\ny</script>",
+        "<?php\n\n?>",
+        "<!DOCTYPE\n\nx>",
+        "<![CDATA[\n\n]]>",
+        "[x]: http://ref",
+        "[^1]: note",
+    ];
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            cases: 3000,
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Cut wherever [`pieces`] allows, a document gives the HTML it gives whole.
+        #[test]
+        fn pieces_give_the_html_of_the_whole(
+            parts in prop::collection::vec(
+                (
+                    prop_oneof![
+                        20 => prop::sample::select(BLOCKS),
+                        1 => prop::sample::select(ACROSS),
+                    ],
+                    prop::sample::select(&["\n", "\n\n", "\n\n\n", "\n \n"][..]),
+                ),
+                1..12,
+            )
+        ) {
+            let md: String = parts.iter().flat_map(|(b, sep)| [*b, *sep]).collect();
+            let cut: String = pieces(&md, 0).iter().map(|p| comrak_html(p)).collect();
+            prop_assert_eq!(cut, comrak_html(&md), "{:?} {:?}", md, pieces(&md, 0));
+        }
+    }
+
+    #[test]
+    fn long_documents_are_cut() {
+        let md = "段落。\n\n- a\n\n  b\n\n<!-- c -->\n<div>x</div>\n\n后文\n".repeat(50);
+        let p = pieces(&md, 100);
+        assert!(p.len() > 10, "{}", p.len());
+        assert_eq!(p.concat(), md);
+        for across in ["[r]: http://x\n", "```\nx\n", "<!-- open\n", "<PRE>\n"] {
+            assert_eq!(pieces(&format!("{md}{across}"), 100).len(), 1, "{across}");
+        }
+    }
 
     #[test]
     fn cjk_line_breaks_vanish_others_stay() {

@@ -215,7 +215,11 @@ fn line_spans<'a>(
         .flat_map(|(s, tag)| {
             pre |= tag.contains(&Ann::Pre);
             // html2text decodes entities (`&#27;`), so its output is cleaned again here.
-            let text = clean_inline(&s.replace('\t', "    ")).into_owned();
+            let text = if s.contains('\t') {
+                clean_inline(&s.replace('\t', "    ")).into_owned()
+            } else {
+                clean_inline(s).into_owned()
+            };
             let style = style_of(tag, theme);
             if !text.contains(LINK_MARK) {
                 return vec![Span::styled(text, style)];
@@ -288,13 +292,18 @@ fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Bl
         let end = pos + s.content.len();
         let keep_from = plen.saturating_sub(pos).min(s.content.len());
         pos = end;
-        let mut content = s.content[keep_from..].to_string();
+        // Most spans are kept whole: moved, not copied.
+        let mut content = if keep_from == 0 {
+            s.content
+        } else {
+            s.content[keep_from..].to_string().into()
+        };
         if content.is_empty() {
             continue;
         }
         let mut style = s.style;
         if heading {
-            content = content.replace(HEADING_MARK, "");
+            content = content.replace(HEADING_MARK, "").into();
             style = style.patch(theme.heading);
         }
         if !content.is_empty() {

@@ -215,6 +215,10 @@ const UP: u16 = 1 << 10;
 const ANS: u16 = 1 << 11;
 /// Word character.
 const WORD: u16 = 1 << 12;
+/// A CJK unified ideograph alone (U+4E00..U+9FFF, line-break class ID).
+const IDEO: u16 = 1 << 13;
+/// UAX #14 allows a break before this cluster.
+const UAX: u16 = 1 << 14;
 
 #[derive(Clone, Copy, Debug)]
 struct Cl {
@@ -247,7 +251,11 @@ fn classify(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
     let c = g.chars().next().unwrap_or(' ');
     // Most of a Chinese text: an ideograph alone, two columns, no kinsoku or space class.
     if matches!(c, '\u{4e00}'..='\u{9fff}') && g.len() == 3 {
-        return if width >= 2 { (2, CJK) } else { (1, CJK | PH) };
+        return if width >= 2 {
+            (2, CJK | IDEO)
+        } else {
+            (1, CJK | IDEO | PH)
+        };
     }
     let mut f = 0;
     if is_cjk(c) {
@@ -496,27 +504,51 @@ impl<'a> Para<'a> {
         ))
     }
 
-    /// Context flags: NS after CJK, BRK, URL.
-    fn mark_breaks(&mut self, text: &str) {
-        let mut lb = unicode_linebreak::linebreaks(text);
-        let mut next = lb.next().map(|(p, _)| p);
-        let mut leading_ws = true;
-        for k in 0..self.cl.len() {
-            let off = self.cl[k].off as usize;
-            while let Some(p) = next {
-                if p < off {
-                    next = lb.next().map(|(p, _)| p);
-                } else {
-                    break;
+    /// UAX #14 break opportunities (`UAX`). Between two ideographs there is always one
+    /// (ID ÷ ID), and what the rules decide after an ideograph does not depend on what
+    /// came before it; so the text is cut there, and only the pieces between that hold
+    /// more than one cluster go through `linebreaks`. In Chinese text most of it is
+    /// skipped.
+    fn mark_uax(&mut self, text: &str) {
+        let n = self.cl.len();
+        let mut from = 0;
+        for k in 1..=n {
+            if k < n && (self.cl[k - 1].f & self.cl[k].f & IDEO == 0) {
+                continue;
+            }
+            if k - from > 1 {
+                let a = self.cl[from].off as usize;
+                let b = self.end_off(k);
+                let mut c = from;
+                for (p, _) in unicode_linebreak::linebreaks(&text[a..b]) {
+                    let p = a + p;
+                    while c < k && (self.cl[c].off as usize) < p {
+                        c += 1;
+                    }
+                    if c < k && self.cl[c].off as usize == p {
+                        self.cl[c].f |= UAX;
+                    }
                 }
             }
+            if k < n {
+                self.cl[k].f |= UAX;
+            }
+            from = k;
+        }
+    }
+
+    /// Context flags: NS after CJK, BRK, URL.
+    fn mark_breaks(&mut self, text: &str) {
+        self.mark_uax(text);
+        let mut leading_ws = true;
+        for k in 0..self.cl.len() {
             let mut f = self.cl[k].f;
             if k > 0 {
                 let pf = self.cl[k - 1].f;
                 if f & ANS != 0 && pf & CJK != 0 {
                     f |= NS;
                 }
-                let uax = next == Some(off);
+                let uax = f & UAX != 0;
                 let cjk = f & (WS | NS) == 0
                     && pf & (WS | NE) == 0
                     && pf & (CJK | CLQ) != 0
@@ -1564,6 +1596,25 @@ mod tests {
             if let Err(e) = check(&spans, &h, width, N, &rows) {
                 prop_assert!(false, "{}\nrows {:#?}", e, texts(&rows));
             }
+        }
+
+        /// Skipping runs of ideographs finds the break opportunities of UAX #14 over the
+        /// whole text.
+        #[test]
+        fn prop_uax_breaks_skip_ideographs(
+            s in "([中文字词，。、“”（）《》 a-z0-9.,%\\-—…\u{301}\u{200d}👨🇨ｶﾞ\u{3000}\u{a0}]|中文){0,60}",
+        ) {
+            let spans = raw(&s);
+            let (mut p, text) = Para::new(&spans, 80, N).unwrap();
+            p.mark_uax(&text);
+            let got: Vec<usize> =
+                p.cl.iter().filter(|c| c.f & UAX != 0).map(|c| c.off as usize).collect();
+            let starts: Vec<usize> = p.cl.iter().skip(1).map(|c| c.off as usize).collect();
+            let want: Vec<usize> = unicode_linebreak::linebreaks(&s)
+                .map(|(at, _)| at)
+                .filter(|at| starts.contains(at))
+                .collect();
+            prop_assert_eq!(got, want, "{:?}", s);
         }
 
         #[test]

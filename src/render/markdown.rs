@@ -178,31 +178,23 @@ fn reaches_across(md: &str) -> bool {
     {
         return true;
     }
-    let mut from = 0;
-    while let Some(i) = memchr::memchr(b'<', &b[from..]).map(|i| from + i) {
-        from = i + 1;
-        let rest = &b[i + 1..];
-        let starts = |name: &str| {
-            rest.len() >= name.len() && rest[..name.len()].eq_ignore_ascii_case(name.as_bytes())
-        };
-        if ["pre", "script", "style", "textarea"]
-            .iter()
-            .any(|n| starts(n))
-        {
-            return true;
+    for line in md.split('\n') {
+        let l = line.as_bytes();
+        for i in memchr::memchr_iter(b'<', l) {
+            let rest = &l[i + 1..];
+            if ["pre", "script", "style", "textarea"].iter().any(|n| {
+                rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes())
+            }) {
+                return true;
+            }
         }
-        // A comment or declaration must close on its own line.
-        let line_end = memchr::memchr(b'\n', rest).unwrap_or(rest.len());
-        let close: &[u8] = if rest.starts_with(b"!--") {
-            b"-->"
-        } else if rest.first() == Some(&b'!') {
-            b">"
-        } else {
-            continue;
-        };
-        let body = &rest[1..line_end];
-        if memchr::memmem::find(&body[body.len().min(2)..], close).is_none() {
-            return true;
+        // A comment or a declaration must close on its line, after the last one opened.
+        for (open, close) in [("<!--", "-->"), ("<!", ">")] {
+            if let Some(at) = memchr::memmem::rfind(l, open.as_bytes())
+                && memchr::memmem::find(&l[at + open.len()..], close.as_bytes()).is_none()
+            {
+                return true;
+            }
         }
     }
     false

@@ -25,9 +25,13 @@ pub fn render(html: &str) -> Option<(Vec<TLine>, Vec<String>)> {
         at: 0,
         links: Vec::new(),
     };
-    let lines = r.blocks(None)?;
+    let lines = r.blocks(None, 0)?;
     Some((lines, r.links))
 }
+
+/// Quotes nested deeper than this, or inline elements, are left to html2text: a hostile
+/// post must not run the recursion out of stack or make each tag a scan of a long list.
+const MAX_DEPTH: usize = 16;
 
 /// Appends `s` to `line`, merged into the last string if it has the same tag.
 fn push(line: &mut TLine, s: &str, tag: &[Ann]) {
@@ -299,7 +303,10 @@ impl<'a> Reader<'a> {
 
     /// Blocks up to the end tag `until` (or the end of input): the lines of each, with an
     /// empty line before every block but a list once something has been shown.
-    fn blocks(&mut self, until: Option<&str>) -> Option<Vec<TLine>> {
+    fn blocks(&mut self, until: Option<&str>, depth: usize) -> Option<Vec<TLine>> {
+        if depth > MAX_DEPTH {
+            return None;
+        }
         let mut out: Vec<TLine> = Vec::new();
         // Whether a line with something on it is in `out`.
         let mut shown = false;
@@ -332,7 +339,7 @@ impl<'a> Reader<'a> {
                             if !inert(&attrs, &[]) {
                                 return None;
                             }
-                            let mut lines = self.blocks(Some(name))?;
+                            let mut lines = self.blocks(Some(name), depth + 1)?;
                             if lines.is_empty() {
                                 return None;
                             }
@@ -462,6 +469,9 @@ impl<'a> Reader<'a> {
                             } else if !inert(&attrs, &[]) {
                                 return None;
                             }
+                            if open.len() >= MAX_DEPTH {
+                                return None;
+                            }
                             // A span is a plain container: nothing to push.
                             if ann != Ann::Plain {
                                 tags.push(ann);
@@ -572,6 +582,23 @@ mod tests {
         assert_eq!(decode("&#150;"), None);
         assert_eq!(decode("&#1;"), None);
         assert_eq!(decode("&#xffff;"), None);
+    }
+
+    #[test]
+    fn deep_nesting_is_left_to_html2text() {
+        for (open, close) in [("<blockquote>", "</blockquote>"), ("<b>", "</b>")] {
+            let n = 100_000;
+            let html = format!("<p>{}x{}</p>", open.repeat(n), close.repeat(n));
+            assert!(render(&html).is_none());
+            let html = format!("{}<p>x</p>{}", open.repeat(n), close.repeat(n));
+            assert!(render(&html).is_none());
+        }
+        let html = format!(
+            "{}<p>x</p>{}",
+            "<blockquote>".repeat(3),
+            "</blockquote>".repeat(3)
+        );
+        assert!(render(&html).is_some());
     }
 
     #[test]

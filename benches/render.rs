@@ -1,7 +1,8 @@
 //! Render: an article laid out at width 80 (Markdown → HTML → text → CJK wrapping), for a
 //! ~5 KB and a ~5 MB post, against its first stages alone (`markdown::to_html`, and
 //! html2text on the resulting HTML); and the same post laid out at another width from its
-//! kept body, as when the terminal is resized. Then the wrapper alone on typical and
+//! kept body, as when the terminal is resized. Then hostile bodies (where a scan that
+//! restarts at each tag turns quadratic), and the wrapper alone on typical and
 //! pathological paragraphs.
 
 #[path = "common/gen.rs"]
@@ -89,9 +90,47 @@ fn wrap_group(c: &mut Criterion) {
     g.finish();
 }
 
+/// 1 MB bodies on one line, of shapes the scans in `markdown.rs`, `chunk.rs` and
+/// `simple.rs` must pass in linear time, against html2text alone on their HTML.
+fn hostile_group(c: &mut Criterion) {
+    let theme = Theme::default();
+    let bodies = [
+        ("stray_end_tags", "文字</p></p></p></p>"),
+        ("comments", "<!-- c -->文字"),
+        ("nested_bold", "<b>字"),
+    ];
+    let mut g = c.benchmark_group("render_1MB_hostile");
+    g.sample_size(10);
+    for (label, unit) in bodies {
+        let text = format!(
+            "---\ntitle: x\n---\n{}\n",
+            unit.repeat((1 << 20) / unit.len())
+        );
+        let post = kanbao::loader::parse_post(Path::new("x.md"), &text, &[], &mut Vec::new());
+        let html = markdown::to_html(&post.body);
+        g.throughput(Throughput::Bytes(post.body.len() as u64));
+        g.bench_function(format!("baseline_html2text/{label}"), |b| {
+            b.iter(|| black_box(html2text::from_read(black_box(html.as_bytes()), WIDTH)))
+        });
+        g.bench_function(format!("kanbao_render_w80/{label}"), |b| {
+            b.iter(|| {
+                black_box(render::render(
+                    black_box(&post),
+                    None,
+                    WIDTH,
+                    &theme,
+                    AmbiguousWidth::Narrow,
+                ))
+            })
+        });
+    }
+    g.finish();
+}
+
 fn render(c: &mut Criterion) {
     render_group(c, "5KB", 5 * 1024, 100);
     render_group(c, "5MB", 5 << 20, 10);
+    hostile_group(c);
     wrap_group(c);
 }
 

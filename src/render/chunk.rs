@@ -340,6 +340,8 @@ struct Scan<'a> {
     /// Nothing but white space and comments since the end of a block in
     /// [`BLOCK_BEFORE`] that ended in text, inside nothing but transparent containers.
     after_block: bool,
+    /// The scan stopped at more than [`MAX_OPEN`] open elements.
+    too_deep: bool,
 }
 
 /// What a cut needs to know of the last thing seen.
@@ -405,6 +407,7 @@ impl<'a> Scan<'a> {
         }
         if k & K_VOID == 0 {
             if self.open.len() >= MAX_OPEN {
+                self.too_deep = true;
                 return false;
             }
             self.open.push((name, k, tag));
@@ -441,6 +444,11 @@ pub struct Piece<'a> {
     /// Where `html` starts in the document.
     pub at: usize,
     pub html: &'a str,
+    /// The last piece, from before the point where more than [`MAX_OPEN`] elements were
+    /// open: no real page nests so deep, and html2text's memory grows with the depth
+    /// times the text inside (100,000 nested `<b>`, each with a character, take it past
+    /// 16 GB).
+    pub too_deep: bool,
 }
 
 /// `html` cut into pieces of at least `target` bytes (the last may be shorter), at
@@ -452,6 +460,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
             reopen: String::new(),
             at: 0,
             html,
+            too_deep: false,
         }];
     }
     let s = html.as_bytes();
@@ -464,6 +473,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
         opaque: 0,
         last: Last::Other,
         after_block: false,
+        too_deep: false,
     };
     let mut at = 0;
     while let Some(lt) = memchr(b'<', &s[at..]).map(|i| at + i) {
@@ -518,6 +528,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
                     reopen: std::mem::replace(&mut reopen, scan.open.iter().map(|e| e.2).collect()),
                     at: piece_start,
                     html: &html[piece_start..lt],
+                    too_deep: false,
                 });
                 piece_start = lt;
             }
@@ -551,6 +562,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
         reopen,
         at: piece_start,
         html: &html[piece_start..],
+        too_deep: scan.too_deep,
     });
     pieces
 }

@@ -547,7 +547,8 @@ impl TableBuild {
     }
 }
 
-/// Tag-stripping stand-in for the rare document html2text refuses.
+/// Tag-stripping stand-in for the rare document html2text refuses, and for what follows
+/// nesting too deep for it (see [`Piece::too_deep`]).
 fn fallback(html: &str) -> Vec<Block> {
     let mut text = String::with_capacity(html.len());
     let mut in_tag = false;
@@ -559,15 +560,23 @@ fn fallback(html: &str) -> Vec<Block> {
             _ => {}
         }
     }
-    text.lines()
-        .map(|l| match clean_line(l) {
-            l if l.is_empty() => Block::Blank,
-            l => Block::Text {
-                spans: vec![Span::raw(l)],
+    let mut blocks = Vec::new();
+    for line in text.lines() {
+        let line = clean_line(line);
+        if !line.trim().is_empty() {
+            blocks.push(Block::Text {
+                spans: vec![Span::raw(line)],
                 hang: Vec::new(),
-            },
-        })
-        .collect()
+            });
+        } else if matches!(blocks.last(), Some(Block::Text { .. })) {
+            // Lines left by tags alone collapse to one blank.
+            blocks.push(Block::Blank);
+        }
+    }
+    if blocks.last() == Some(&Block::Blank) {
+        blocks.pop();
+    }
+    blocks
 }
 
 /// The private-use characters this module uses as marks ([`HEADING_MARK`] …
@@ -701,6 +710,14 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
         }
     };
     for p in parts {
+        if p.too_deep {
+            flush(&mut run, &mut out);
+            out.push(Document {
+                blocks: fallback(p.html),
+                ..Document::default()
+            });
+            continue;
+        }
         if p.reopen.is_empty()
             && let Some((lines, links)) = simple::render(p.html)
         {
@@ -1053,6 +1070,20 @@ mod tests {
                 .join("\n"),
             Block::Blank => String::new(),
         }
+    }
+
+    #[test]
+    fn nesting_too_deep_is_shown_as_plain_text() {
+        let html = format!("<p>前文</p><p>后文{}", "<b>字".repeat(1000));
+        let doc = parse(&html, &Theme::default(), AmbiguousWidth::Narrow);
+        let texts: Vec<String> = doc.blocks.iter().map(text).collect();
+        assert_eq!(texts[0], "前文");
+        assert_eq!(texts.last().unwrap().matches('字').count(), 1000);
+        let strong = Theme::default().strong;
+        assert!(doc.blocks.iter().all(|b| match b {
+            Block::Text { spans, .. } => spans.iter().all(|s| s.style != strong),
+            _ => true,
+        }));
     }
 
     #[test]

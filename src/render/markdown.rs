@@ -178,26 +178,36 @@ fn reaches_across(md: &str) -> bool {
     {
         return true;
     }
-    for line in md.split('\n') {
-        let l = line.as_bytes();
-        for i in memchr::memchr_iter(b'<', l) {
-            let rest = &l[i + 1..];
-            if ["pre", "script", "style", "textarea"].iter().any(|n| {
-                rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes())
-            }) {
-                return true;
-            }
-        }
-        // A comment or a declaration must close on its line, after the last one opened.
-        for (open, close) in [("<!--", "-->"), ("<!", ">")] {
-            if let Some(at) = memchr::memmem::rfind(l, open.as_bytes())
-                && memchr::memmem::find(&l[at + open.len()..], close.as_bytes()).is_none()
-            {
-                return true;
-            }
+    for i in memchr::memchr_iter(b'<', b) {
+        let rest = &b[i + 1..];
+        if ["pre", "script", "style", "textarea"]
+            .iter()
+            .any(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes()))
+        {
+            return true;
         }
     }
-    false
+    // A comment or a declaration must close on its line, after the last one opened there.
+    !closes_on_its_line(b, b"<!--", b"-->") || !closes_on_its_line(b, b"<!", b">")
+}
+
+/// Whether after the last `open` on each line of `b` there is a `close` on that line.
+fn closes_on_its_line(b: &[u8], open: &[u8], close: &[u8]) -> bool {
+    let mut opens = memchr::memmem::find_iter(b, open).peekable();
+    // The end of the line of the last `open` seen: found once per line, not per `open`.
+    let mut line_end = 0;
+    while let Some(i) = opens.next() {
+        if i >= line_end {
+            line_end = memchr::memchr(b'\n', &b[i..]).map_or(b.len(), |e| i + e);
+        }
+        if opens.peek().is_some_and(|&next| next < line_end) {
+            continue;
+        }
+        if memchr::memmem::find(&b[i + open.len()..line_end], close).is_none() {
+            return false;
+        }
+    }
+    true
 }
 
 /// Whether `line` (at the margin) starts a list item: `-`, `+`, `*` or a number with `.`
@@ -315,7 +325,13 @@ mod tests {
         let p = pieces(&md, 100);
         assert!(p.len() > 10, "{}", p.len());
         assert_eq!(p.concat(), md);
-        for across in ["[r]: http://x\n", "```\nx\n", "<!-- open\n", "<PRE>\n"] {
+        for across in [
+            "[r]: http://x\n",
+            "```\nx\n",
+            "<!-- open\n",
+            "<!-- open <!x>\n",
+            "<PRE>\n",
+        ] {
             assert_eq!(pieces(&format!("{md}{across}"), 100).len(), 1, "{across}");
         }
     }

@@ -350,6 +350,44 @@ fn the_place_in_a_huge_post_holds_while_its_rewritten_file_is_laid_out_again() {
 }
 
 #[test]
+fn end_pressed_while_a_huge_post_is_laid_out_goes_to_its_end() {
+    let mut m = model();
+    act(&mut m, &[Action::Open, Action::Open]);
+    let body: String = (0..4500)
+        .map(|i| format!("第{i}段：这是一段很长的正文，用来测试大文件。\n\n"))
+        .collect();
+    let effects = grow_open_post(&mut m, body);
+    let [Effect::Render(key, n)] = effects[..] else {
+        panic!("{effects:?}");
+    };
+    act(
+        &mut m,
+        &[Action::FocusRight, Action::FocusRight, Action::Bottom],
+    );
+    // The preview's end is shown for now …
+    let preview_len = m.article.as_ref().unwrap().lines.len();
+    assert!(m.article_scroll() < preview_len);
+    // … and when the whole article arrives, its end.
+    let post = m.store.post(key.0);
+    let doc = Arc::new(kanbao::render::body(post, &m.theme, key.2));
+    let full = kanbao::render::lay_out(post, &doc, None, key.1.into(), &m.theme, key.2);
+    let rows = full.lines.len();
+    update(&mut m, Msg::Rendered(key, n, full, doc));
+    let last = line_text(m.article.as_ref().unwrap().lines.last().unwrap());
+    assert!(rows > preview_len * 2, "{rows} {preview_len}");
+    assert!(
+        m.article_scroll() > rows - 100,
+        "{} of {rows}",
+        m.article_scroll()
+    );
+    assert!(!last.is_empty());
+    // Moving up from there starts from the end shown.
+    act(&mut m, &[Action::Up]);
+    assert_eq!(m.scroll, m.article_scroll());
+    assert!(m.scroll > rows - 100);
+}
+
+#[test]
 fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_thread() {
     let mut m = model();
     act(&mut m, &[Action::Open, Action::Open]);

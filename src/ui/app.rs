@@ -637,11 +637,18 @@ impl Model {
             }
             Pane::Posts => self.posts.step(delta, len, height),
             Pane::Article => {
-                // From the row shown (a preview may stand in for the whole article).
-                self.scroll = self
-                    .article_scroll()
-                    .saturating_add_signed(delta)
-                    .min(len - 1);
+                let pending = self
+                    .open
+                    .is_some_and(|ix| self.rendering.keys().any(|k| k.0 == ix));
+                self.scroll = if action == Action::Bottom && pending {
+                    // The end of the whole article, which is still being laid out.
+                    usize::MAX
+                } else {
+                    // From the row shown (a preview may stand in for the whole article).
+                    self.article_scroll()
+                        .saturating_add_signed(delta)
+                        .min(len - 1)
+                };
             }
         }
     }

@@ -1,10 +1,11 @@
-//! Cuts a long HTML document into pieces that html2text renders one at a time, in
-//! parallel, with the same result as the whole: a cut falls only between two blocks that
-//! html2text separates with a blank line (`</p>` … `<p>`), where the HTML parser has
-//! nothing open but transparent containers such as `<div>` (`TRANSPARENT`; the next piece
-//! opens them again) and nothing that it would carry over (an unclosed `<b>` is re-opened
-//! in later paragraphs). The scan follows the parts of the HTML parsing rules that decide what is
-//! open; where it cannot tell, it stops cutting, so the rest of the document is one piece.
+//! Cuts an HTML document into pieces that render one at a time (by `simple.rs` or
+//! html2text), in parallel, with the same result as the whole: a cut falls only between
+//! two blocks that html2text separates with a blank line (`</p>` … `<p>`), where the HTML
+//! parser has nothing open but transparent containers such as `<div>` (`TRANSPARENT`; the
+//! next piece opens them again) and nothing that it would carry over (an unclosed `<b>`
+//! is re-opened in later paragraphs). The scan follows the parts of the HTML parsing rules
+//! that decide what is open; where it cannot tell, it stops cutting, so the rest of the
+//! document is one piece.
 
 use memchr::{memchr, memmem};
 
@@ -444,8 +445,8 @@ pub struct Piece<'a> {
     /// Where `html` starts in the document.
     pub at: usize,
     pub html: &'a str,
-    /// The last piece, from before the point where more than [`MAX_OPEN`] elements were
-    /// open: no real page nests so deep, and html2text's memory grows with the depth
+    /// The last piece, from before the point where more than `MAX_OPEN` (256) elements
+    /// were open: no real page nests so deep, and html2text's memory grows with the depth
     /// times the text inside (100,000 nested `<b>`, each with a character, take it past
     /// 16 GB).
     pub too_deep: bool,

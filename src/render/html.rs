@@ -650,7 +650,7 @@ const PIECE_BYTES: usize = 32 * 1024;
 /// HTML → the body's logical lines. The document is cut wherever `chunk.rs` allows; each
 /// part in the plain shapes `simple.rs` knows is read directly, and each run of the
 /// others goes to html2text as one piece. Long documents are done in parallel, in tasks
-/// of [`PIECE_BYTES`].
+/// of 32 KiB.
 pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     parse_in_pieces(html, PIECE_BYTES, theme, amb)
 }

@@ -135,10 +135,21 @@ fn list(source: Source, filter: ListFilter, state: &State) -> ExitCode {
             .iter()
             .any(|v| v == k || (names && store.category_name(v) == k)),
     };
-    let rows = store
-        .all()
-        .iter()
-        .map(|&ix| store.post(ix))
+    // A name no post has is most likely mistyped: say so rather than list nothing.
+    let posts = || store.all().iter().map(|&ix| store.post(ix));
+    for (key, what) in [(&category, "category"), (&tag, "tag")] {
+        let names = what == "category";
+        if let Some(k) = key
+            && !posts().any(|p| wanted(key, if names { &p.categories } else { &p.tags }, names))
+        {
+            eprintln!(
+                "kanbao: no post has the {what} {}",
+                kanbao::sanitize::clean_line(k)
+            );
+            return ExitCode::from(2);
+        }
+    }
+    let rows = posts()
         .filter(|p| wanted(&category, &p.categories, true) && wanted(&tag, &p.tags, false))
         .filter(|p| !unread || !state.read.contains(&p.id))
         .filter(|p| !starred || state.starred.contains(&p.id))

@@ -147,3 +147,28 @@ fn a_missing_path_is_an_error_that_names_it_cleanly() {
         );
     }
 }
+
+#[test]
+fn an_unknown_category_or_tag_is_an_error_that_names_it_cleanly() {
+    for (flag, what) in [("--category", "category"), ("--tag", "tag")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_kanbao"))
+            .args(["list", flag, "no such \u{1b}[2Jname"])
+            .arg(hostile())
+            .env("HOME", hostile())
+            .env("XDG_CONFIG_HOME", hostile().join("no-config"))
+            .output()
+            .expect("run kanbao");
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{flag}: {err}");
+        assert!(out.stdout.is_empty());
+        assert!(
+            err.contains(&format!("no post has the {what} no such name")),
+            "{flag}: {err:?}"
+        );
+    }
+    // A category that exists still lists its posts.
+    let listed = String::from_utf8(kanbao(&["list"]).stdout).unwrap();
+    let slug = listed.lines().next().unwrap().split('\t').nth(2).unwrap();
+    let by_slug = kanbao(&["list", "--category", slug]);
+    assert!(!by_slug.stdout.is_empty());
+}

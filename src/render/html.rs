@@ -983,13 +983,42 @@ mod tests {
         })
     }
 
+    /// `html` read by `simple.rs` and by html2text, if `simple.rs` reads it.
+    fn both_ways(html: &str) -> Option<(Document, Document)> {
+        let theme = Theme::default();
+        let (lines, links) = simple::render(html)?;
+        let links: Vec<String> = links.iter().map(|u| clean_line(u)).collect();
+        let lines = lines
+            .iter()
+            .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
+        let ours = document(lines, links, &theme, AmbiguousWidth::Narrow);
+        Some((ours, html2text_piece(html, &theme, AmbiguousWidth::Narrow)))
+    }
+
+    /// An `id` makes html2text keep the strings around its anchor apart.
+    #[test]
+    fn anchors_keep_strings_apart_as_in_html2text() {
+        for html in [
+            "<h2><span>中文</span><span id=\"Info.1\">中文</span></h2>",
+            "<p><span><span>中文</span></span><span id=\"i\">中文</span></p>",
+            "<blockquote>\n<p><strong>中文</strong><b id=\"i\">中文中文</b></p>\n</blockquote>",
+            "<ol start=\"6\">\n<li><span id=\"i\">\u{a0}\n<span id=\"j\">。ab<img src=\"s\" \
+             alt=\"图\" /></span></span></li>\n</ol>",
+            "<p>券商<span id=\"Info.3\"><a href=\"http://d/\" class=\"k\">中国</a></span>获悉</p>",
+        ] {
+            let (ours, theirs) = both_ways(html).expect(html);
+            assert_eq!(ours.blocks, theirs.blocks, "{html}");
+            assert_eq!(ours.links, theirs.links, "{html}");
+        }
+    }
+
     /// Attributes, mostly none, mostly of the kinds html2text does not read.
     fn attrs() -> impl Strategy<Value = &'static str> {
         prop_oneof![
             8 => Just(""),
             4 => prop::sample::select(&[
                 " class=\"c\"", " data-code2=\"1,2\" target=\"_blank\"", " style=\"display:none\"",
-                " title=\"t\"", " web=\"1\" href=\"http://s/\"",
+                " title=\"t\"", " web=\"1\" href=\"http://s/\"", " id=\"Info.1\"",
             ][..]),
             1 => prop::sample::select(&[" id=\"i\"", " start=\"2\"", " name=\"n\""][..]),
         ]
@@ -1039,14 +1068,7 @@ mod tests {
             )
         ) {
             let html: String = blocks.iter().flat_map(|(b, sep)| [b.as_str(), sep]).collect();
-            let theme = Theme::default();
-            if let Some((lines, links)) = simple::render(&html) {
-                let links: Vec<String> = links.iter().map(|u| clean_line(u)).collect();
-                let lines = lines
-                    .iter()
-                    .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
-                let ours = document(lines, links, &theme, AmbiguousWidth::Narrow);
-                let theirs = html2text_piece(&html, &theme, AmbiguousWidth::Narrow);
+            if let Some((ours, theirs)) = both_ways(&html) {
                 prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
                 prop_assert_eq!(ours.links, theirs.links);
             }

@@ -33,21 +33,27 @@ pub fn render(html: &str) -> Option<(Vec<TLine>, Vec<String>)> {
 /// post must not run the recursion out of stack or make each tag a scan of a long list.
 const MAX_DEPTH: usize = 16;
 
-/// Appends `s` to `line`, merged into the last string if it has the same tag.
+/// Appends `s` to `line`, merged into the last string if it has the same tag (and is not
+/// an anchor).
 fn push(line: &mut TLine, s: &str, tag: &[Ann]) {
     if s.is_empty() {
         return;
     }
     match line.last_mut() {
-        Some((last, last_tag)) if last_tag == tag => last.push_str(s),
+        Some((last, last_tag)) if last_tag == tag && !last.is_empty() => last.push_str(s),
         _ => line.push((s.to_string(), tag.to_vec())),
     }
+}
+
+/// Whether `line` shows anything: an anchor (see [`Inline::anchor`]) is an empty string.
+fn shows(line: &TLine) -> bool {
+    line.iter().any(|(s, _)| !s.is_empty())
 }
 
 /// Puts `prefix` (tagged with no annotation) in front of `line`.
 fn prefix(line: &mut TLine, prefix: &str) {
     match line.first_mut() {
-        Some((first, tag)) if tag.is_empty() => first.insert_str(0, prefix),
+        Some((first, tag)) if tag.is_empty() && !first.is_empty() => first.insert_str(0, prefix),
         _ => line.insert(0, (prefix.to_string(), Vec::new())),
     }
 }
@@ -85,7 +91,7 @@ impl Inline {
                 push(&mut self.word, &text[from..i], tag);
             }
             self.flush_word();
-            if space && !self.line.is_empty() && self.space.is_none() {
+            if space && shows(&self.line) && self.space.is_none() {
                 self.space = Some(tag.to_vec());
             }
         }
@@ -95,15 +101,27 @@ impl Inline {
         Some(())
     }
 
+    /// An element with an `id`: html2text puts an anchor in front of its content, which
+    /// shows nothing but keeps the strings on either side apart. An empty string stands
+    /// for it here, which `push` and `prefix` do not merge into.
+    fn anchor(&mut self) {
+        self.word.push((String::new(), Vec::new()));
+    }
+
     fn flush_word(&mut self) {
-        if self.word.is_empty() {
+        // An anchor alone waits for the next word, as in html2text.
+        if !shows(&self.word) {
             return;
         }
         if let Some(tag) = self.space.take() {
             push(&mut self.line, " ", &tag);
         }
         for (s, tag) in self.word.drain(..) {
-            push(&mut self.line, &s, &tag);
+            if s.is_empty() {
+                self.line.push((s, tag));
+            } else {
+                push(&mut self.line, &s, &tag);
+            }
         }
     }
 
@@ -116,7 +134,7 @@ impl Inline {
 
     fn finish(mut self) -> Vec<TLine> {
         self.flush_word();
-        if !self.line.is_empty() {
+        if shows(&self.line) {
             self.lines.push(self.line);
         }
         self.lines
@@ -356,7 +374,7 @@ impl<'a> Reader<'a> {
                     }
                     // Only empty lines (`<p><br></p>`): html2text sets no blank line
                     // before them.
-                    if !lines.iter().any(|l| !l.is_empty()) {
+                    if !lines.iter().any(shows) {
                         return None;
                     }
                     if !list && shown {
@@ -458,7 +476,7 @@ impl<'a> Reader<'a> {
                                 if open.iter().any(|(n, _)| *n == "a") {
                                     return None;
                                 }
-                                if !inert(&attrs, &["href"]) {
+                                if !inert(&attrs, &["href", "id"]) {
                                     return None;
                                 }
                                 let href = decode(attr(&attrs, "href")??)?;
@@ -466,11 +484,14 @@ impl<'a> Reader<'a> {
                                     return None;
                                 }
                                 self.links.push(href.into_owned());
-                            } else if !inert(&attrs, &[]) {
+                            } else if !inert(&attrs, &["id"]) {
                                 return None;
                             }
                             if open.len() >= MAX_DEPTH {
                                 return None;
+                            }
+                            if attr(&attrs, "id")?.is_some() {
+                                text.anchor();
                             }
                             // A span is a plain container: nothing to push.
                             if ann != Ann::Plain {
@@ -512,7 +533,7 @@ impl<'a> Reader<'a> {
                 }
                 Token::Start { name: "li", attrs } if inert(&attrs, &[]) => {
                     let lines = self.item()?;
-                    if !lines.iter().any(|l| !l.is_empty()) {
+                    if !lines.iter().any(shows) {
                         return None;
                     }
                     items.push(lines);

@@ -167,8 +167,9 @@ fn attr<'a>(attrs: &[(&str, &'a str)], key: &str) -> Option<Option<&'a str>> {
 }
 
 /// Whether html2text ignores all of `attrs` but those in `read`. Built without its `css`
-/// feature, it reads only `href`, `src`, `alt`, `start`, table spans, and `id` (an anchor
-/// node, left to it).
+/// feature, it reads only `href`, `src`, `alt`, `start`, table spans, and `id` (and, if
+/// asked, `name`) for an anchor, which this module copies on inline elements only (see
+/// [`Inline::anchor`]).
 fn inert(attrs: &[(&str, &str)], read: &[&str]) -> bool {
     attrs.iter().all(|(k, _)| {
         read.contains(k) || !matches!(*k, "href" | "src" | "alt" | "start" | "id" | "name")

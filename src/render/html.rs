@@ -1259,22 +1259,3 @@ mod tests {
         assert_eq!(text(&rows[0][0].lines[0]), "甲");
     }
 }
-#[cfg(test)]
-mod explore {
-    #[test]
-    fn explore() {
-        let cases = std::fs::read_to_string("/tmp/cases.txt").unwrap();
-        for case in cases.split("\n%%\n") {
-            let (lines, links) = super::run_html2text(case, super::UNWRAPPED).unwrap();
-            println!("=== {case:?}");
-            for l in &lines {
-                let v: Vec<_> = l
-                    .tagged_strings()
-                    .map(|t| (t.s.clone(), t.tag.clone()))
-                    .collect();
-                println!("  {v:?}");
-            }
-            println!("  links {links:?}");
-        }
-    }
-}

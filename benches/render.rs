@@ -17,6 +17,26 @@ use kanbao::render::{self, markdown, theme::Theme};
 
 const WIDTH: usize = 80;
 
+/// The whole render of `post` at [`WIDTH`], as the reader asks for it.
+fn bench_render(
+    g: &mut criterion::BenchmarkGroup<criterion::measurement::WallTime>,
+    name: String,
+    post: &kanbao::post::Post,
+    theme: &Theme,
+) {
+    g.bench_function(name, |b| {
+        b.iter(|| {
+            black_box(render::render(
+                black_box(post),
+                None,
+                WIDTH,
+                theme,
+                AmbiguousWidth::Narrow,
+            ))
+        })
+    });
+}
+
 fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
     let site = corpus::Site::new(1000, 7);
     let p = site.post_of_size(500, bytes);
@@ -32,17 +52,7 @@ fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
     g.bench_function("baseline_html2text", |b| {
         b.iter(|| black_box(html2text::from_read(black_box(html.as_bytes()), WIDTH)))
     });
-    g.bench_function("kanbao_render_w80", |b| {
-        b.iter(|| {
-            black_box(render::render(
-                black_box(&post),
-                None,
-                WIDTH,
-                &theme,
-                AmbiguousWidth::Narrow,
-            ))
-        })
-    });
+    bench_render(&mut g, "kanbao_render_w80".into(), &post, &theme);
     // Another width for a post already open: its body is kept, only laid out again.
     let doc = render::body(&post, &theme, AmbiguousWidth::Narrow);
     g.bench_function("kanbao_lay_out_w100_from_body", |b| {
@@ -112,17 +122,7 @@ fn hostile_group(c: &mut Criterion) {
         g.bench_function(format!("baseline_markdown_to_html/{label}"), |b| {
             b.iter(|| black_box(markdown::to_html(black_box(&post.body))))
         });
-        g.bench_function(format!("kanbao_render_w80/{label}"), |b| {
-            b.iter(|| {
-                black_box(render::render(
-                    black_box(&post),
-                    None,
-                    WIDTH,
-                    &theme,
-                    AmbiguousWidth::Narrow,
-                ))
-            })
-        });
+        bench_render(&mut g, format!("kanbao_render_w80/{label}"), &post, &theme);
     }
     g.finish();
 }

@@ -719,14 +719,10 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
             continue;
         }
         if p.reopen.is_empty()
-            && let Some((lines, links)) = simple::render(p.html)
+            && let Some(doc) = simple_piece(p.html, theme, amb)
         {
             flush(&mut run, &mut out);
-            let links = links.iter().map(|u| clean_line(u)).collect();
-            let lines = lines
-                .iter()
-                .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
-            out.push(document(lines, links, theme, amb));
+            out.push(doc);
             continue;
         }
         let end = p.at + p.html.len();
@@ -737,6 +733,17 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
     }
     flush(&mut run, &mut out);
     out
+}
+
+/// A piece of a document read by `simple.rs`, if it is in the shapes that module knows;
+/// its links numbered from 1 but not yet written.
+fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
+    let (lines, links) = simple::render(html)?;
+    let links = links.iter().map(|u| clean_line(u)).collect();
+    let lines = lines
+        .iter()
+        .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
+    Some(document(lines, links, theme, amb))
 }
 
 /// A piece of a document through html2text, its links numbered from 1 but not yet
@@ -986,12 +993,7 @@ mod tests {
     /// `html` read by `simple.rs` and by html2text, if `simple.rs` reads it.
     fn both_ways(html: &str) -> Option<(Document, Document)> {
         let theme = Theme::default();
-        let (lines, links) = simple::render(html)?;
-        let links: Vec<String> = links.iter().map(|u| clean_line(u)).collect();
-        let lines = lines
-            .iter()
-            .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
-        let ours = document(lines, links, &theme, AmbiguousWidth::Narrow);
+        let ours = simple_piece(html, &theme, AmbiguousWidth::Narrow)?;
         Some((ours, html2text_piece(html, &theme, AmbiguousWidth::Narrow)))
     }
 

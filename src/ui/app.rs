@@ -490,9 +490,15 @@ impl Model {
         // While the whole article is laid out off the UI thread, its preview stands in,
         // and the reader's place in the whole one (a file rewritten while it is read, a
         // resize) is kept for when it arrives.
-        if !self.rendering.keys().any(|k| k.0 == ix) {
+        if !self.open_pending() {
             self.scroll = self.scroll.min(self.max_scroll());
         }
+    }
+
+    /// Whether the open post's whole article is still being laid out off the UI thread.
+    fn open_pending(&self) -> bool {
+        self.open
+            .is_some_and(|ix| self.rendering.keys().any(|k| k.0 == ix))
     }
 
     /// The first article row shown: the reader's place, within the article shown.
@@ -637,10 +643,7 @@ impl Model {
             }
             Pane::Posts => self.posts.step(delta, len, height),
             Pane::Article => {
-                let pending = self
-                    .open
-                    .is_some_and(|ix| self.rendering.keys().any(|k| k.0 == ix));
-                self.scroll = if action == Action::Bottom && pending {
+                self.scroll = if action == Action::Bottom && self.open_pending() {
                     // The end of the whole article, which is still being laid out.
                     usize::MAX
                 } else {

@@ -230,32 +230,135 @@ struct Cl {
     f: u16,
 }
 
-fn classify(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
-    let b = g.as_bytes();
-    if b.len() == 1 {
-        let c = b[0];
+/// Width and flags of each ASCII character as a cluster of its own.
+const ASCII_CLASS: [(u16, u16); 128] = {
+    let mut t = [(0, 0); 128];
+    let mut c = 0;
+    while c < 128 {
+        let b = c as u8;
         let mut f = 0;
-        if (c as char).is_whitespace() {
+        if matches!(b, b'\t'..=b'\r' | b' ') {
             f |= WS;
-        } else if c.is_ascii_alphanumeric() {
+        } else if b.is_ascii_alphanumeric() {
             f |= WORD;
-        } else if URL_PUNCT.as_bytes().contains(&c) {
+        } else if contains(URL_PUNCT, b) {
             f |= UP;
         }
-        if NO_START_ASCII.as_bytes().contains(&c) {
+        if contains(NO_START_ASCII, b) {
             f |= ANS;
         }
-        let w = u16::from(!c.is_ascii_control());
-        return (w, f);
+        t[c] = (!b.is_ascii_control() as u16, f);
+        c += 1;
+    }
+    t
+};
+
+const fn contains(set: &str, b: u8) -> bool {
+    let s = set.as_bytes();
+    let mut i = 0;
+    while i < s.len() {
+        if s[i] == b {
+            return true;
+        }
+        i += 1;
+    }
+    false
+}
+
+/// Where the punctuation of CJK text lives: general punctuation, CJK symbols and
+/// punctuation, full-width forms. [`classify`] looks these characters up in a table.
+const PUNCT_RANGES: [std::ops::Range<u32>; 3] = [0x2000..0x2070, 0x3000..0x3040, 0xff00..0xfff0];
+const PUNCT_LEN: usize = 0x70 + 0x40 + 0xf0;
+
+fn punct_index(c: char) -> Option<usize> {
+    let mut base = 0;
+    for r in PUNCT_RANGES {
+        if r.contains(&u32::from(c)) {
+            return Some(base + (u32::from(c) - r.start) as usize);
+        }
+        base += r.len();
+    }
+    None
+}
+
+/// [`classify_other`] of each single character of [`PUNCT_RANGES`], for any row width
+/// (no `PH`), per ambiguous width; built on first use, as measuring them is slow.
+fn punct_table(amb: AmbiguousWidth) -> &'static [(u16, u16); PUNCT_LEN] {
+    static TABLES: std::sync::OnceLock<[[(u16, u16); PUNCT_LEN]; 2]> = std::sync::OnceLock::new();
+    let tables = TABLES.get_or_init(|| {
+        [AmbiguousWidth::Narrow, AmbiguousWidth::Wide].map(|amb| {
+            let mut t = [(0, 0); PUNCT_LEN];
+            for r in PUNCT_RANGES {
+                for c in r.filter_map(char::from_u32) {
+                    if let Some(i) = punct_index(c) {
+                        t[i] = classify_other(c.encode_utf8(&mut [0; 4]), usize::MAX, amb);
+                    }
+                }
+            }
+            t
+        })
+    });
+    &tables[usize::from(amb == AmbiguousWidth::Wide)]
+}
+
+/// Whether UAX #14 allows a break before and after `c` between two ideographs (where
+/// it is the same for every ideograph: all are class ID), for ASCII and
+/// [`PUNCT_RANGES`]; worked out by `linebreaks` on first use.
+fn uax_around(c: char) -> Option<(bool, bool)> {
+    static TABLE: std::sync::OnceLock<[u8; 128 + PUNCT_LEN]> = std::sync::OnceLock::new();
+    let index = |c: char| match c {
+        '\0'..='\x7f' => Some(c as usize),
+        _ => punct_index(c).map(|i| 128 + i),
+    };
+    let table = TABLE.get_or_init(|| {
+        let mut t = [0; 128 + PUNCT_LEN];
+        let chars = (0..0x80).chain(PUNCT_RANGES.into_iter().flatten());
+        for c in chars.filter_map(char::from_u32) {
+            let Some(i) = index(c) else { continue };
+            let (before, after) = (3, 3 + c.len_utf8());
+            for (p, _) in unicode_linebreak::linebreaks(&format!("一{c}一")) {
+                t[i] |= u8::from(p == before) | u8::from(p == after) << 1;
+            }
+        }
+        t
+    });
+    index(c).map(|i| (table[i] & 1 != 0, table[i] & 2 != 0))
+}
+
+/// Width and flags of cluster `g`; `one` is its character when it is a single one.
+#[inline]
+fn classify(g: &str, one: Option<char>, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
+    if let Some(c) = one {
+        if c.is_ascii() {
+            return ASCII_CLASS[c as usize];
+        }
+        // Most of a Chinese text: an ideograph alone, two columns, no kinsoku or space class.
+        if matches!(c, '\u{4e00}'..='\u{9fff}') {
+            return if width >= 2 {
+                (2, CJK | IDEO)
+            } else {
+                (1, CJK | IDEO | PH)
+            };
+        }
+        if let Some(i) = punct_index(c) {
+            let (w, f) = punct_table(amb)[i];
+            return if usize::from(w) > width {
+                (1, f | PH)
+            } else {
+                (w, f)
+            };
+        }
+    }
+    classify_other(g, width, amb)
+}
+
+fn classify_other(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
+    if let [b] = g.as_bytes() {
+        return ASCII_CLASS[usize::from(*b)];
     }
     let c = g.chars().next().unwrap_or(' ');
-    // Most of a Chinese text: an ideograph alone, two columns, no kinsoku or space class.
     if matches!(c, '\u{4e00}'..='\u{9fff}') && g.len() == 3 {
-        return if width >= 2 {
-            (2, CJK | IDEO)
-        } else {
-            (1, CJK | IDEO | PH)
-        };
+        return classify(g, Some(c), width, amb);
     }
     let mut f = 0;
     if is_cjk(c) {
@@ -304,85 +407,97 @@ fn classify(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
 /// they need no segmenter.
 #[inline]
 fn simple(c: char) -> bool {
-    let u = c as u32;
-    // The common cases first: the full set compiles to a compare against every range.
-    if u < 0x80 {
-        return u != 0x0d;
-    }
-    if (0x4e00..=0x9fff).contains(&u) {
-        return true;
-    }
-    matches!(u,
-        0x00..=0x0c
-        | 0x0e..=0x7f
-        | 0xa0..=0xac
-        | 0xae..=0x2ff
-        | 0x2010..=0x2027
-        | 0x2030..=0x205e
-        | 0x3000..=0x3029
-        | 0x3030..=0x303f
-        | 0x3041..=0x3096
-        | 0x309b..=0x30ff
-        | 0x3400..=0x4dbf
-        | 0x4e00..=0x9fff
-        | 0xac00..=0xd7a3
-        | 0xf900..=0xfaff
-        | 0xff01..=0xff9d)
+    let u = c as usize;
+    // One bit per character of the BMP: a compare against every range costs more.
+    u < 0x10000 && SIMPLE[u / 64] & (1 << (u % 64)) != 0
 }
 
-#[inline]
-fn char_at(s: &str, i: usize) -> char {
-    // `i` is always a char boundary here.
-    s[i..].chars().next().unwrap_or('\0')
-}
+/// The ranges of [`simple`] characters, all in the BMP.
+const SIMPLE_RANGES: [(usize, usize); 15] = [
+    (0x00, 0x0c),
+    (0x0e, 0x7f),
+    (0xa0, 0xac),
+    (0xae, 0x2ff),
+    (0x2010, 0x2027),
+    (0x2030, 0x205e),
+    (0x3000, 0x3029),
+    (0x3030, 0x303f),
+    (0x3041, 0x3096),
+    (0x309b, 0x30ff),
+    (0x3400, 0x4dbf),
+    (0x4e00, 0x9fff),
+    (0xac00, 0xd7a3),
+    (0xf900, 0xfaff),
+    (0xff01, 0xff9d),
+];
 
-/// Calls `f(byte_offset, cluster)` for every extended grapheme cluster of
+static SIMPLE: [u64; 0x10000 / 64] = {
+    let mut t = [0; 0x10000 / 64];
+    let mut r = 0;
+    while r < SIMPLE_RANGES.len() {
+        let (mut u, last) = SIMPLE_RANGES[r];
+        while u <= last {
+            t[u / 64] |= 1 << (u % 64);
+            u += 1;
+        }
+        r += 1;
+    }
+    t
+};
+
+/// Calls `f(byte_offset, cluster, one)` for every extended grapheme cluster of
 /// `s`, exactly as `s.grapheme_indices(true)` would, but without running the
-/// segmenter between two [`simple`] characters.
+/// segmenter between two [`simple`] characters. `one` is the cluster's character
+/// when the cluster is known to be that one character.
 #[inline]
-fn for_each_cluster(s: &str, mut f: impl FnMut(usize, &str)) {
+fn for_each_cluster(s: &str, mut f: impl FnMut(usize, &str, Option<char>)) {
     let b = s.as_bytes();
     if s.is_ascii() && !b.contains(&b'\r') {
         for i in 0..b.len() {
-            f(i, &s[i..i + 1]);
+            f(i, &s[i..i + 1], Some(char::from(b[i])));
         }
         return;
     }
+    let mut chars = s.char_indices();
+    let Some((_, mut cur)) = chars.next() else {
+        return;
+    };
     let mut i = 0;
-    let mut cur = char_at(s, 0);
-    while i < b.len() {
-        let j = i + cur.len_utf8();
-        let next = if j < b.len() {
-            Some(char_at(s, j))
-        } else {
-            None
-        };
-        let cur_simple = simple(cur);
-        if cur_simple && next.is_none_or(simple) {
-            f(i, &s[i..j]);
-            i = j;
-            cur = next.unwrap_or('\0');
-            continue;
+    let mut cur_simple = simple(cur);
+    loop {
+        let next = chars.next();
+        if cur_simple {
+            match next {
+                None => return f(i, &s[i..], Some(cur)),
+                Some((j, d)) if simple(d) => {
+                    f(i, &s[i..j], Some(cur));
+                    (i, cur) = (j, d);
+                    continue;
+                }
+                _ => {}
+            }
         }
-        // Segment up to the next boundary known without context.
-        let mut k = j;
+        // Segment up to the next boundary known without context: two simple characters.
         let mut prev_simple = cur_simple;
-        let mut end_char = '\0';
-        while k < b.len() {
-            let d = char_at(s, k);
+        let mut after = None;
+        let mut next = next;
+        while let Some((k, d)) = next {
             let ds = simple(d);
             if prev_simple && ds {
-                end_char = d;
+                after = Some((k, d));
                 break;
             }
             prev_simple = ds;
-            k += d.len_utf8();
+            next = chars.next();
         }
+        let k = after.map_or(s.len(), |(k, _)| k);
         for (gi, g) in s[i..k].grapheme_indices(true) {
-            f(i + gi, g);
+            f(i + gi, g, None);
         }
-        i = k;
-        cur = end_char;
+        let Some((k, d)) = after else {
+            return;
+        };
+        (i, cur, cur_simple) = (k, d, true);
     }
 }
 
@@ -479,8 +594,8 @@ impl<'a> Para<'a> {
         let mut base = 0;
         for sp in spans {
             bases.push(base);
-            for_each_cluster(&sp.content, |i, g| {
-                let (w, f) = classify(g, width, amb);
+            for_each_cluster(&sp.content, |i, g, one| {
+                let (w, f) = classify(g, one, width, amb);
                 if f & PH != 0 {
                     ph.push(cl.len());
                 }
@@ -508,7 +623,8 @@ impl<'a> Para<'a> {
     /// (ID ÷ ID), and what the rules decide after an ideograph does not depend on what
     /// came before it; so the text is cut there, and only the pieces between that hold
     /// more than one cluster go through `linebreaks`. In Chinese text most of it is
-    /// skipped.
+    /// skipped, and most of the rest is one punctuation mark between two ideographs,
+    /// looked up in [`uax_around`].
     fn mark_uax(&mut self, text: &str) {
         let n = self.cl.len();
         let mut from = 0;
@@ -516,7 +632,20 @@ impl<'a> Para<'a> {
             if k < n && (self.cl[k - 1].f & self.cl[k].f & IDEO == 0) {
                 continue;
             }
-            if k - from > 1 {
+            if k - from == 3
+                && self.cl[from].f & self.cl[from + 2].f & IDEO != 0
+                && let mut one =
+                    text[self.cl[from + 1].off as usize..self.cl[from + 2].off as usize].chars()
+                && let (Some(c), None) = (one.next(), one.next())
+                && let Some((before, after)) = uax_around(c)
+            {
+                if before {
+                    self.cl[from + 1].f |= UAX;
+                }
+                if after {
+                    self.cl[from + 2].f |= UAX;
+                }
+            } else if k - from > 1 {
                 let a = self.cl[from].off as usize;
                 let b = self.end_off(k);
                 let mut c = from;
@@ -578,7 +707,10 @@ impl<'a> Para<'a> {
                 if k < n {
                     self.cl[k].f |= OK;
                 }
-                refine(&mut self.cl[a..k], cw, 1);
+                // Between ideographs every cluster is a piece of its own.
+                if k - a > 1 {
+                    refine(&mut self.cl[a..k], cw, 1);
+                }
                 a = k;
             }
         }
@@ -829,7 +961,7 @@ pub fn split_hard(
     for sp in spans {
         let s: &str = &sp.content;
         let mut piece = 0;
-        for_each_cluster(s, |i, g| {
+        for_each_cluster(s, |i, g, _| {
             let w0 = grapheme_width(g, amb);
             let ph = w0 > width;
             let w = if ph { 1 } else { w0 };
@@ -1446,6 +1578,25 @@ mod tests {
     }
 
     #[test]
+    fn punctuation_table_classifies_as_measuring_does() {
+        for amb in [N, AmbiguousWidth::Wide] {
+            for c in (0x2000..0x3100)
+                .chain(0xfe00..0x10000)
+                .filter_map(char::from_u32)
+            {
+                let g = c.to_string();
+                for width in [1, 2, 80] {
+                    assert_eq!(
+                        classify(&g, Some(c), width, amb),
+                        classify_other(&g, width, amb),
+                        "{c:?} at {width}, {amb:?}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
     fn fast_segmentation_matches_unicode_segmentation() {
         let samples = [
             "plain ascii",
@@ -1458,7 +1609,12 @@ mod tests {
         ];
         for s in samples {
             let mut got = Vec::new();
-            for_each_cluster(s, |i, g| got.push((i, g.to_string())));
+            for_each_cluster(s, |i, g, one| {
+                if let Some(c) = one {
+                    assert_eq!(g, c.to_string());
+                }
+                got.push((i, g.to_string()))
+            });
             let want: Vec<(usize, String)> = s
                 .grapheme_indices(true)
                 .map(|(i, g)| (i, g.to_string()))
@@ -1602,7 +1758,7 @@ mod tests {
         /// whole text.
         #[test]
         fn prop_uax_breaks_skip_ideographs(
-            s in "([中文字词，。、“”（）《》 a-z0-9.,%\\-—…\u{301}\u{200d}👨🇨ｶﾞ\u{3000}\u{a0}]|中文){0,60}",
+            s in "([中文字词，。、“”（）《》！？：；·〔〕‘’ a-z0-9.,%\\-—…\u{301}\u{200d}👨🇨ｶﾞ\u{3000}\u{a0}\n]|中文){0,60}",
         ) {
             let spans = raw(&s);
             let (mut p, text) = Para::new(&spans, 80, N).unwrap();
@@ -1625,7 +1781,12 @@ mod tests {
         ) {
             for s in [&s, &t, &u] {
                 let mut got = Vec::new();
-                for_each_cluster(s, |i, g| got.push((i, g.len())));
+                for_each_cluster(s, |i, g, one| {
+                    if let Some(c) = one {
+                        assert_eq!(g, c.to_string());
+                    }
+                    got.push((i, g.len()))
+                });
                 let want: Vec<(usize, usize)> =
                     s.grapheme_indices(true).map(|(i, g)| (i, g.len())).collect();
                 prop_assert_eq!(got, want);

@@ -204,21 +204,28 @@ fn split_prefix(text: &str, amb: AmbiguousWidth) -> (usize, String, String) {
     (len, shown, hang)
 }
 
-/// One line's strings, each with its stack of annotations.
-fn line_spans<'a>(
-    line: impl Iterator<Item = (&'a str, &'a [Ann])>,
-    theme: &Theme,
-) -> (Vec<Span<'static>>, bool) {
+/// One line's strings, each with its stack of annotations; a string given owned becomes
+/// a span without a copy.
+fn line_spans<S, T>(line: impl Iterator<Item = (S, T)>, theme: &Theme) -> (Vec<Span<'static>>, bool)
+where
+    S: AsRef<str> + Into<String>,
+    T: AsRef<[Ann]>,
+{
     let mut pre = false;
     let spans = line
-        .filter(|(s, _)| !s.is_empty())
+        .filter(|(s, _)| !s.as_ref().is_empty())
         .flat_map(|(s, tag)| {
+            let tag = tag.as_ref();
             pre |= tag.contains(&Ann::Pre);
             // html2text decodes entities (`&#27;`), so its output is cleaned again here.
-            let text = if s.contains('\t') {
-                clean_inline(&s.replace('\t', "    ")).into_owned()
+            let text = if s.as_ref().contains('\t') {
+                clean_inline(&s.as_ref().replace('\t', "    ")).into_owned()
             } else {
-                clean_inline(s).into_owned()
+                match clean_inline(s.as_ref()) {
+                    Cow::Owned(cleaned) => Some(cleaned),
+                    Cow::Borrowed(_) => None,
+                }
+                .unwrap_or_else(|| s.into())
             };
             let style = style_of(tag, theme);
             if !text.contains(LINK_MARK) {
@@ -274,15 +281,26 @@ fn number_links(blocks: &mut [Block], offset: usize) {
     }
 }
 
+/// The text of `spans`, copied only if there is more than one.
+fn joined<'a>(spans: &'a [Span<'static>]) -> Cow<'a, str> {
+    match spans {
+        [one] => Cow::Borrowed(&one.content),
+        _ => Cow::Owned(spans.iter().map(|s| s.content.as_ref()).collect()),
+    }
+}
+
 /// Turns prose spans into a `Text` block: restyles the leading decoration, and styles
 /// heading lines.
 fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Block {
-    let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
-    if text.trim().is_empty() {
-        return Block::Blank;
-    }
-    let (plen, shown, hang) = split_prefix(&text, amb);
-    let heading = text[plen..].starts_with(HEADING_MARK);
+    let (plen, shown, hang, heading) = {
+        let text = joined(&spans);
+        if text.trim().is_empty() {
+            return Block::Blank;
+        }
+        let (plen, shown, hang) = split_prefix(&text, amb);
+        let heading = text[plen..].starts_with(HEADING_MARK);
+        (plen, shown, hang, heading)
+    };
     let mut out = Vec::with_capacity(spans.len() + 1);
     if plen > 0 {
         out.push(Span::styled(shown, theme.quote));
@@ -740,10 +758,12 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
 fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
     let (lines, links) = simple::render(html)?;
     let links = links.iter().map(|u| clean_line(u)).collect();
-    let lines = lines
-        .iter()
-        .map(|l| l.iter().map(|(s, tag)| (s.as_str(), tag.as_slice())));
-    Some(document(lines, links, theme, amb))
+    Some(document(
+        lines.into_iter().map(Vec::into_iter),
+        links,
+        theme,
+        amb,
+    ))
 }
 
 /// A piece of a document through html2text, its links numbered from 1 but not yet
@@ -763,21 +783,37 @@ fn html2text_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
 }
 
 /// html2text's lines (or the same from [`simple::render`]) as a document.
-fn document<'a, L>(
+fn document<L, S, T>(
     lines: impl ExactSizeIterator<Item = L>,
     links: Vec<String>,
     theme: &Theme,
     amb: AmbiguousWidth,
 ) -> Document
 where
-    L: Iterator<Item = (&'a str, &'a [Ann])>,
+    L: Iterator<Item = (S, T)>,
+    S: AsRef<str> + Into<String>,
+    T: AsRef<[Ann]>,
 {
     let mut blocks = Vec::with_capacity(lines.len());
     let mut table: Option<TableBuild> = None;
     for line in lines {
         let (spans, pre) = line_spans(line, theme);
-        let text: String = spans.iter().map(|s| s.content.as_ref()).collect();
+        let text = joined(&spans);
         let (plen, _, hang) = split_prefix(&text, amb);
+        if table.is_none() && !text[plen..].starts_with(TABLE_MARK) {
+            let block = if pre {
+                Block::Pre(spans)
+            } else {
+                classify(spans, theme, amb)
+            };
+            // Runs of blank lines (hidden paragraphs, empty divs) collapse to one.
+            if block == Block::Blank && matches!(blocks.last(), None | Some(Block::Blank)) {
+                continue;
+            }
+            blocks.push(block);
+            continue;
+        }
+        let text = text.into_owned();
         if let Some(marker) = text[plen..].strip_prefix(TABLE_MARK) {
             let end = marker
                 .find(MARK_END)
@@ -846,18 +882,7 @@ where
                 0
             };
             t.push_line(drop_bytes(spans, strip), theme, amb);
-            continue;
         }
-        let block = if pre {
-            Block::Pre(spans)
-        } else {
-            classify(spans, theme, amb)
-        };
-        // Runs of blank lines (hidden paragraphs, empty divs) collapse to one.
-        if block == Block::Blank && matches!(blocks.last(), None | Some(Block::Blank)) {
-            continue;
-        }
-        blocks.push(block);
     }
     while blocks.last() == Some(&Block::Blank) {
         blocks.pop();

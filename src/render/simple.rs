@@ -59,12 +59,16 @@ fn prefix(line: &mut TLine, prefix: &str) {
 }
 
 /// html2text's word wrapper at an unlimited width: collapses whitespace; a space takes
-/// the tag it had where the run of whitespace began.
+/// the tag it had where the run of whitespace began. Words go straight into the line;
+/// only anchors met before a word shows anything wait for it (see [`Inline::anchor`]).
 #[derive(Default)]
 struct Inline {
     lines: Vec<TLine>,
     line: TLine,
-    word: TLine,
+    /// Anchors waiting for the word they stand in front of.
+    anchors: usize,
+    /// The current word has shown something.
+    in_word: bool,
     /// A space is pending before the next word.
     space: Option<Vec<Ann>>,
 }
@@ -88,52 +92,53 @@ impl Inline {
             }
             // A word ends: it goes in whole, as one string.
             if let Some(from) = word_from.take() {
-                push(&mut self.word, &text[from..i], tag);
+                self.word_piece(&text[from..i], tag);
             }
-            self.flush_word();
+            self.in_word = false;
             if space && shows(&self.line) && self.space.is_none() {
                 self.space = Some(tag.to_vec());
             }
         }
         if let Some(from) = word_from {
-            push(&mut self.word, &text[from..], tag);
+            self.word_piece(&text[from..], tag);
         }
         Some(())
     }
 
-    /// An element with an `id`: html2text puts an anchor in front of its content, which
-    /// shows nothing but keeps the strings on either side apart. An empty string stands
-    /// for it here, which `push` and `prefix` do not merge into.
-    fn anchor(&mut self) {
-        self.word.push((String::new(), Vec::new()));
+    /// A piece of a word that shows: the pending space and anchors go first.
+    fn word_piece(&mut self, s: &str, tag: &[Ann]) {
+        if !self.in_word {
+            if let Some(tag) = self.space.take() {
+                push(&mut self.line, " ", &tag);
+            }
+            for _ in 0..std::mem::take(&mut self.anchors) {
+                self.line.push((String::new(), Vec::new()));
+            }
+            self.in_word = true;
+        }
+        push(&mut self.line, s, tag);
     }
 
-    fn flush_word(&mut self) {
-        // An anchor alone waits for the next word, as in html2text.
-        if !shows(&self.word) {
-            return;
-        }
-        if let Some(tag) = self.space.take() {
-            push(&mut self.line, " ", &tag);
-        }
-        for (s, tag) in self.word.drain(..) {
-            if s.is_empty() {
-                self.line.push((s, tag));
-            } else {
-                push(&mut self.line, &s, &tag);
-            }
+    /// An element with an `id`: html2text puts an anchor in front of its content, which
+    /// shows nothing but keeps the strings on either side apart. An empty string stands
+    /// for it here, which `push` and `prefix` do not merge into. An anchor alone waits for
+    /// the next word, as in html2text.
+    fn anchor(&mut self) {
+        if self.in_word {
+            self.line.push((String::new(), Vec::new()));
+        } else {
+            self.anchors += 1;
         }
     }
 
     /// `<br>`: ends the line, or adds an empty one.
     fn line_break(&mut self) {
-        self.flush_word();
+        self.in_word = false;
         self.space = None;
         self.lines.push(std::mem::take(&mut self.line));
     }
 
     fn finish(mut self) -> Vec<TLine> {
-        self.flush_word();
         if shows(&self.line) {
             self.lines.push(self.line);
         }

@@ -27,8 +27,13 @@ fn is_clean(s: &str, keep_newlines: bool) -> bool {
             (b.get(i + 1), b.get(i + 2)),
             (Some(0x80), Some(0xaa..=0xae)) | (Some(0x81), Some(0xa6..=0xa9))
         ),
-    }) && memchr::memmem::find(b, "\u{feff}".as_bytes()).is_none()
+    }) && BOM.find(b).is_none()
 }
+
+/// Built once: this is asked of every string html2text gives, and setting up a search
+/// cost more than the search.
+static BOM: std::sync::LazyLock<memchr::memmem::Finder<'static>> =
+    std::sync::LazyLock::new(|| memchr::memmem::Finder::new("\u{feff}"));
 
 fn is_dropped(c: char) -> bool {
     matches!(c, '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{feff}')

@@ -79,12 +79,12 @@ impl Inline {
     fn add(&mut self, text: &str, tag: &[Ann]) -> Option<()> {
         let mut word_from = None;
         for (i, c) in text.char_indices() {
-            let space = c.is_whitespace() && c != '\u{a0}';
+            // Ideographs and printable ASCII but the space are most of a text: one or two
+            // columns wide, not whitespace. Only other characters need the tables.
+            let plain = matches!(c, '!'..='~' | '\u{4e00}'..='\u{9fff}');
+            let space = !plain && c.is_whitespace() && c != '\u{a0}';
             if !space && c != '\u{200b}' {
-                // Printable ASCII and ideographs are one or two columns wide; only
-                // other characters need a look at the width table.
-                if !matches!(c, ' '..='~' | '\u{4e00}'..='\u{9fff}') && c.width().unwrap_or(0) == 0
-                {
+                if !plain && c.width().unwrap_or(0) == 0 {
                     return None;
                 }
                 word_from.get_or_insert(i);

@@ -992,7 +992,7 @@ mod tests {
                 "中文", "ab", "x1", "，", "。", "“引”", "a&amp;b", "&lt;", "&nbsp;", "&#x4e2d;",
                 "&#39;", " ", "  ", "\n", "\u{3000}", "\u{200b}", "<br />", "<br>",
                 "<!-- c -->", "<img src=\"s\" alt=\"图\" />", "<img src=\"s\" alt=\" a  b \" />",
-                "<img alt=\"x&amp;y\" src=\"s\">", "AT & T", "\u{a0}",
+                "<img alt=\"x&amp;y\" src=\"s\">", "AT & T", "\u{a0}", "a\tb~", "\u{2003}",
             ][..]),
             1 => prop::sample::select(&[
                 "&copy", "e\u{301}", "<img src=\"s\" alt=\"\" />", "<img src=\"\" alt=\"x\" />",

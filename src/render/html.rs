@@ -566,18 +566,17 @@ impl TableBuild {
 }
 
 /// Tag-stripping stand-in for the rare document html2text refuses, and for what follows
-/// nesting too deep for it (see [`Piece::too_deep`]).
+/// nesting too deep for it (see [`Piece::too_deep`]): the text between tags, with the
+/// references `simple.rs` knows decoded; comments and the content of `<script>` and
+/// `<style>` are not shown.
 fn fallback(html: &str) -> Vec<Block> {
     let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            c if !in_tag => text.push(c),
-            _ => {}
-        }
+    let mut rest = html;
+    while let Some(lt) = rest.find('<') {
+        text.push_str(&simple::decode_known(&rest[..lt]));
+        rest = after_markup(&rest[lt..]);
     }
+    text.push_str(&simple::decode_known(rest));
     let mut blocks = Vec::new();
     for line in text.lines() {
         let line = clean_line(line);
@@ -595,6 +594,38 @@ fn fallback(html: &str) -> Vec<Block> {
         blocks.pop();
     }
     blocks
+}
+
+/// What follows the tag or comment `s` starts with; after a `<script>` or `<style>` start
+/// tag, what follows its end tag. Unclosed, nothing follows.
+fn after_markup(s: &str) -> &str {
+    if let Some(body) = s.strip_prefix("<!--") {
+        return body.find("-->").map_or("", |e| &body[e + 3..]);
+    }
+    let Some(end) = s.find('>') else {
+        return "";
+    };
+    let after = &s[end + 1..];
+    let name_len = s[1..].bytes().take_while(u8::is_ascii_alphanumeric).count();
+    let name = &s[1..1 + name_len];
+    if !["script", "style"]
+        .iter()
+        .any(|r| r.eq_ignore_ascii_case(name))
+    {
+        return after;
+    }
+    // Its content is not text, up to `</name`; each `<` is looked at once.
+    let b = after.as_bytes();
+    for at in memchr::memchr_iter(b'<', b) {
+        let close = &b[at + 1..];
+        if close.first() == Some(&b'/')
+            && close.len() > name_len
+            && close[1..=name_len].eq_ignore_ascii_case(name.as_bytes())
+        {
+            return after_markup(&after[at..]);
+        }
+    }
+    ""
 }
 
 /// The private-use characters this module uses as marks ([`HEADING_MARK`] …
@@ -1133,6 +1164,23 @@ mod tests {
             Block::Text { spans, .. } => spans.iter().all(|s| s.style != strong),
             _ => true,
         }));
+    }
+
+    /// Past the nesting limit no parser reads the HTML, but scripts, styles and comments
+    /// stay hidden and references are decoded.
+    #[test]
+    fn plain_text_past_deep_nesting_hides_what_html2text_hides() {
+        let html = format!(
+            "{}\n<SCRIPT type=\"x\">alert('<b>')</script >\n<style>p {{ x }}</STYLE>\n\
+             <!-- note > hidden -->\n<p>a &amp; b &lt;c&gt; &#x4e2d; &bogus;&#27;[2J</p>",
+            "<b>字".repeat(300)
+        );
+        let doc = parse(&html, &Theme::default(), AmbiguousWidth::Narrow);
+        let shown: String = doc.blocks.iter().map(text).collect::<Vec<_>>().join("\n");
+        assert!(shown.ends_with("a & b <c> 中 &bogus;"), "{shown:?}");
+        for hidden in ["alert", "x }", "note", "hidden", "[2J"] {
+            assert!(!shown.contains(hidden), "{hidden} in {shown:?}");
+        }
     }
 
     #[test]

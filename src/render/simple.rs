@@ -192,9 +192,39 @@ fn inline_ann(name: &str) -> Option<Ann> {
     }
 }
 
-/// `text` with its character references decoded, or `None` for one this module does not
-/// know (a legacy name without `;`, a number the HTML parser would map elsewhere).
-fn decode(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+/// The character the reference `&name;` stands for, if this module knows it. Controls,
+/// the C1 range (the parser maps it to Windows-1252) and noncharacters are left to the
+/// parser.
+fn reference(name: &str) -> Option<char> {
+    match name {
+        "amp" => Some('&'),
+        "lt" => Some('<'),
+        "gt" => Some('>'),
+        "quot" => Some('"'),
+        "apos" => Some('\''),
+        "nbsp" => Some('\u{a0}'),
+        _ => {
+            let num = name.strip_prefix('#')?;
+            let code = match num.strip_prefix(['x', 'X']) {
+                Some(hex) if !hex.is_empty() && hex.len() <= 6 => {
+                    u32::from_str_radix(hex, 16).ok()?
+                }
+                None if !num.is_empty() && num.len() <= 7 => num.parse().ok()?,
+                _ => return None,
+            };
+            char::from_u32(code).filter(|_| {
+                code >= 0x20
+                    && !(0x7f..=0x9f).contains(&code)
+                    && !(0xfdd0..=0xfdef).contains(&code)
+                    && code & 0xfffe != 0xfffe
+            })
+        }
+    }
+}
+
+/// `text` with each whole reference [`reference`] knows decoded; `None` if `strict` and
+/// another reference, or an `&` that does not start a whole one, is met.
+fn decode_with(text: &str, strict: bool) -> Option<std::borrow::Cow<'_, str>> {
     if !text.contains('&') {
         return Some(text.into());
     }
@@ -213,47 +243,33 @@ fn decode(text: &str) -> Option<std::borrow::Cow<'_, str>> {
             .bytes()
             .take_while(|b| b.is_ascii_alphanumeric() || *b == b'#')
             .count();
-        if rest.as_bytes().get(len) != Some(&b';') {
-            return None;
-        }
-        let semi = len;
-        let name = &rest[..semi];
-        let c = match name {
-            "amp" => '&',
-            "lt" => '<',
-            "gt" => '>',
-            "quot" => '"',
-            "apos" => '\'',
-            "nbsp" => '\u{a0}',
-            _ => {
-                let num = name.strip_prefix('#')?;
-                let code = match num.strip_prefix(['x', 'X']) {
-                    Some(hex) if !hex.is_empty() && hex.len() <= 6 => {
-                        u32::from_str_radix(hex, 16).ok()?
-                    }
-                    None if !num.is_empty() && num.len() <= 7 => num.parse().ok()?,
-                    _ => return None,
-                };
-                // Controls, the C1 range (the parser maps it to Windows-1252) and
-                // noncharacters are left to the parser.
-                match char::from_u32(code) {
-                    Some(c)
-                        if code >= 0x20
-                            && !(0x7f..=0x9f).contains(&code)
-                            && !(0xfdd0..=0xfdef).contains(&code)
-                            && code & 0xfffe != 0xfffe =>
-                    {
-                        c
-                    }
-                    _ => return None,
-                }
-            }
+        let decoded = match rest.as_bytes().get(len) {
+            Some(b';') => reference(&rest[..len]),
+            _ => None,
         };
-        out.push(c);
-        rest = &rest[semi + 1..];
+        match decoded {
+            Some(c) => {
+                out.push(c);
+                rest = &rest[len + 1..];
+            }
+            None if strict => return None,
+            None => out.push('&'),
+        }
     }
     out.push_str(rest);
     Some(out.into())
+}
+
+/// `text` with its character references decoded, or `None` for one this module does not
+/// know (a legacy name without `;`, a number the HTML parser would map elsewhere).
+fn decode(text: &str) -> Option<std::borrow::Cow<'_, str>> {
+    decode_with(text, true)
+}
+
+/// `text` with the references this module knows decoded, the rest left as written: for
+/// the plain-text stand-in where no parser reads the HTML.
+pub(super) fn decode_known(text: &str) -> std::borrow::Cow<'_, str> {
+    decode_with(text, false).unwrap_or_default()
 }
 
 impl<'a> Reader<'a> {

@@ -340,7 +340,7 @@ fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Bl
 /// lines (`T` start, `C…` a cell, `E` end) followed by the cells' content, so html2text
 /// renders cell contents as ordinary text, in document order (links numbered as everywhere
 /// else), and `parse` puts the cells back together.
-const TABLE_MARK: char = '\u{e001}';
+pub(super) const TABLE_MARK: char = '\u{e001}';
 /// Ends a marker.
 pub(super) const MARK_END: char = '\u{e002}';
 /// Stands after a link's text, followed by the link's number within its chunk of the
@@ -1053,6 +1053,33 @@ mod tests {
         Some((ours, html2text_piece(html, &theme, AmbiguousWidth::Narrow)))
     }
 
+    /// Tables of inline cells, among other blocks, are read by `simple.rs` as html2text
+    /// reads them after `html.rs` has replaced them by marker lines.
+    #[test]
+    fn tables_are_read_as_html2text_reads_them() {
+        let t = "<table>\n<tr>\n<td>T</td>\n</tr>\n</table>";
+        for html in [
+            "<p>a</p>\n<table>\n<thead>\n<tr>\n<th>项目</th>\n<th align=\"right\">本期</th>\n\
+             </tr>\n</thead>\n<tbody>\n<tr>\n<td>x <b>y</b> <a href=\"http://l/\">z</a></td>\n\
+             <td align=\"center\"></td>\n</tr>\n</tbody>\n</table>\n<p>b</p>",
+            "<table>\n<tr>\n<td> 1<br>2 </td>\n<td align=\"END\">3</td>\n</tr>\n<tr></tr>\n\
+             <tr>\n<td>4</td>\n</tr>\n</table>",
+            &format!("<blockquote>\n{t}\n<p>q</p>\n</blockquote>\n{t}"),
+            &format!("<ul>\n<li>x</li>\n</ul>\n{t}\n{t}\n<h2>h</h2>\n{t}\n<ol>\n<li>y</li>\n</ol>"),
+            // A paragraph's blank line after it waits over lists for the next table.
+            &format!(
+                "<p>p</p>\n<ol>\n<li>x</li>\n</ol>\n<ul>\n<li>y</li>\n</ul>\n{t}\n<ul>\n<li>z</li>\n</ul>\n{t}"
+            ),
+            &format!("<blockquote>\n<p>q</p>\n</blockquote>\n<ul>\n<li>y</li>\n</ul>\n{t}"),
+            &format!("<h3>h</h3>\n<ol>\n<li>x</li>\n</ol>\n{t}\n{t}"),
+        ] {
+            let (ours, theirs) = both_ways(html).expect(html);
+            assert!(ours.blocks.iter().any(|b| matches!(b, Block::Table { .. })));
+            assert_eq!(ours.blocks, theirs.blocks, "{html}");
+            assert_eq!(ours.links, theirs.links, "{html}");
+        }
+    }
+
     /// An `id` makes html2text keep the strings around its anchor apart.
     #[test]
     fn anchors_keep_strings_apart_as_in_html2text() {
@@ -1093,8 +1120,36 @@ mod tests {
                 }
             })
         });
+        let cell = (
+            run(),
+            prop::sample::select(&["td", "th"][..]),
+            prop::sample::select(
+                &[
+                    "",
+                    "",
+                    " align=\"right\"",
+                    " align=\"center\"",
+                    " align=\" Left\"",
+                    " colspan=\"2\"",
+                ][..],
+            ),
+        )
+            .prop_map(|(r, tag, a)| format!("<{tag}{a}>{r}</{tag}>\n"));
+        let row =
+            prop::collection::vec(cell, 0..4).prop_map(|c| format!("<tr>\n{}</tr>\n", c.concat()));
+        let table = (prop::collection::vec(row, 0..4), 0..3u8).prop_map(|(rows, shape)| {
+            match (shape, rows.split_first()) {
+                (1, Some((head, body))) => format!(
+                    "<table>\n<thead>\n{head}</thead>\n<tbody>\n{}</tbody>\n</table>",
+                    body.concat()
+                ),
+                (2, _) => format!("<table>\n<tbody>\n{}</tbody>\n</table>", rows.concat()),
+                _ => format!("<table>\n{}</table>", rows.concat()),
+            }
+        });
         let leaf = prop_oneof![
             (run(), attrs()).prop_map(|(r, a)| format!("<p{a}>{r}</p>")),
+            table,
             (run(), attrs()).prop_map(|(r, a)| format!("<h2{a}>{r}</h2>")),
             (prop::collection::vec(item, 0..4), 0..12u8).prop_map(|(items, start)| {
                 match start {

@@ -1,5 +1,6 @@
 //! HTML in the plain shapes comrak writes (paragraphs, headings, lists, quotes, links,
-//! emphasis, images), turned into the same lines html2text gives, without html2text.
+//! emphasis, images, tables of inline cells), turned into the same lines html2text gives
+//! (for a table, after `html.rs` has replaced it by marker lines), without html2text.
 //!
 //! html2text parses into a DOM, builds a render tree and renders it: for a long post most
 //! of the time goes there. Most of a news body is a run of such plain blocks, so
@@ -11,7 +12,7 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use super::html::{Ann, HEADING_MARK, LINK_MARK, MARK_END, image_label};
+use super::html::{Ann, HEADING_MARK, LINK_MARK, MARK_END, TABLE_MARK, image_label};
 
 /// A line as html2text gives it: strings tagged with the stack of open annotations,
 /// adjacent strings with the same tag merged.
@@ -342,14 +343,24 @@ impl<'a> Reader<'a> {
     }
 
     /// Blocks up to the end tag `until` (or the end of input): the lines of each, with an
-    /// empty line before every block but a list once something has been shown.
+    /// empty line between blocks as html2text sets them once something has been shown.
+    /// Paragraphs, headings and quotes have one before them; lists and tables (html2text
+    /// sees the marker `<div>`s of `html.rs`) have none of their own, and a list takes
+    /// none even after a paragraph, but a table does, even with lists between.
     fn blocks(&mut self, until: Option<&str>, depth: usize) -> Option<Vec<TLine>> {
         if depth > MAX_DEPTH {
             return None;
         }
+        #[derive(PartialEq)]
+        enum Kind {
+            Para,
+            List,
+            Table,
+        }
         let mut out: Vec<TLine> = Vec::new();
         // Whether a line with something on it is in `out`.
         let mut shown = false;
+        let mut last = Kind::List;
         loop {
             match self.token()? {
                 Token::Eof => return until.is_none().then_some(out),
@@ -361,8 +372,8 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Token::Start { name, attrs } => {
-                    let (lines, list) = match name {
-                        "p" => (self.inline_block(name, &attrs)?, false),
+                    let (lines, kind) = match name {
+                        "p" => (self.inline_block(name, &attrs)?, Kind::Para),
                         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                             let mut lines = self.inline_block(name, &attrs)?;
                             // An empty heading still sets a blank line.
@@ -373,7 +384,7 @@ impl<'a> Reader<'a> {
                             for l in &mut lines {
                                 prefix(l, &mark);
                             }
-                            (lines, false)
+                            (lines, Kind::Para)
                         }
                         "blockquote" => {
                             if !inert(&attrs, &[]) {
@@ -386,9 +397,10 @@ impl<'a> Reader<'a> {
                             for l in &mut lines {
                                 prefix(l, "> ");
                             }
-                            (lines, false)
+                            (lines, Kind::Para)
                         }
-                        "ul" | "ol" => (self.list(name, &attrs)?, true),
+                        "ul" | "ol" => (self.list(name, &attrs)?, Kind::List),
+                        "table" => (self.table(&attrs)?, Kind::Table),
                         _ => return None,
                     };
                     if lines.is_empty() {
@@ -399,10 +411,18 @@ impl<'a> Reader<'a> {
                     if !lines.iter().any(shows) {
                         return None;
                     }
-                    if !list && shown {
+                    let blank = match kind {
+                        Kind::Para => true,
+                        Kind::List => false,
+                        Kind::Table => last == Kind::Para,
+                    };
+                    if blank && shown {
                         out.push(Vec::new());
                     }
                     shown = true;
+                    if kind != Kind::List {
+                        last = kind;
+                    }
                     out.extend(lines);
                 }
             }
@@ -414,7 +434,83 @@ impl<'a> Reader<'a> {
         if !inert(attrs, &[]) {
             return None;
         }
+        self.inline_run(name, None)
+    }
+
+    /// A table as `html.rs` has html2text see it: a start marker line, a line for each
+    /// cell (its marker, then its inline content), an end marker line. Rows may be
+    /// grouped in `thead`, `tbody` and `tfoot`; anything else (a caption, a cell holding
+    /// blocks, a span, a style) is left to html2text.
+    fn table(&mut self, attrs: &[(&str, &str)]) -> Option<Vec<TLine>> {
+        if !inert(attrs, &[]) {
+            return None;
+        }
+        let marker = |kind: &str| vec![(format!("{TABLE_MARK}{kind}{MARK_END}"), Vec::new())];
+        let mut lines = vec![marker("T")];
+        let mut section = None;
+        loop {
+            match self.token()? {
+                Token::Comment => {}
+                Token::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) => {}
+                Token::Start { name, attrs } if inert(&attrs, &[]) => match name {
+                    "thead" | "tbody" | "tfoot" if section.is_none() => section = Some(name),
+                    "tr" => self.row(&mut lines)?,
+                    _ => return None,
+                },
+                Token::End(name) if section == Some(name) => section = None,
+                Token::End("table") if section.is_none() => break,
+                _ => return None,
+            }
+        }
+        // html2text's rewrite leaves nothing of a table without cells.
+        if lines.len() == 1 {
+            return None;
+        }
+        lines.push(marker("E"));
+        Some(lines)
+    }
+
+    /// The cells of a table row, after its `<tr>`, onto `lines`.
+    fn row(&mut self, lines: &mut Vec<TLine>) -> Option<()> {
+        let mut first = true;
+        loop {
+            match self.token()? {
+                Token::Comment => {}
+                Token::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) => {}
+                // html.rs reads a cell's `colspan`, `style` and `align`; only the last here.
+                Token::Start {
+                    name: name @ ("th" | "td"),
+                    attrs,
+                } if inert(&attrs, &["align"])
+                    && !attrs
+                        .iter()
+                        .any(|(k, _)| matches!(*k, "colspan" | "rowspan" | "style")) =>
+                {
+                    let align = match attr(&attrs, "align")?.map(str::trim) {
+                        Some(a) if a.contains('&') => return None,
+                        Some(a) if a.eq_ignore_ascii_case("right") => 'r',
+                        Some(a) if a.eq_ignore_ascii_case("end") => 'r',
+                        Some(a) if a.eq_ignore_ascii_case("center") => 'c',
+                        _ => 'l',
+                    };
+                    let new_row = if first { 'n' } else { 's' };
+                    let header = if name == "th" { 'h' } else { 'd' };
+                    let marker = format!("{TABLE_MARK}C{new_row}{header}{align}1{MARK_END}");
+                    lines.extend(self.inline_run(name, Some(&marker))?);
+                    first = false;
+                }
+                Token::End("tr") => return Some(()),
+                _ => return None,
+            }
+        }
+    }
+
+    /// Inline content up to the end tag of `name`, after `lead` (a table cell's marker).
+    fn inline_run(&mut self, name: &str, lead: Option<&str>) -> Option<Vec<TLine>> {
         let mut text = Inline::default();
+        if let Some(lead) = lead {
+            text.add(lead, &[])?;
+        }
         let mut tags: Vec<Ann> = Vec::new();
         // Open inline elements: name, and whether anything visible was put in them.
         let mut open: Vec<(&str, bool)> = Vec::new();
@@ -647,7 +743,12 @@ mod tests {
     #[test]
     fn gives_up_on_other_shapes() {
         for html in [
-            "<table><tr><td>x</td></tr></table>",
+            "<table><caption>c</caption><tr><td>x</td></tr></table>",
+            "<table><tr><td colspan=\"2\">x</td></tr></table>",
+            "<table><tr><td style=\"text-align:right\">x</td></tr></table>",
+            "<table><tr><td><p>x</p></td></tr></table>",
+            "<table>x<tr><td>y</td></tr></table>",
+            "<table></table>",
             "<p id=\"x\">x</p>",
             "<div><p>x</p></div>",
             "<p>x",

@@ -325,9 +325,16 @@ fn uax_around(c: char) -> Option<(bool, bool)> {
     index(c).map(|i| (table[i] & 1 != 0, table[i] & 2 != 0))
 }
 
-/// Width and flags of cluster `g`; `one` is its character when it is a single one.
+/// Width and flags of the cluster `text[i..j]`; `one` is its character when it is a
+/// single one.
 #[inline]
-fn classify(g: &str, one: Option<char>, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
+fn classify(
+    text: &str,
+    (i, j): (usize, usize),
+    one: Option<char>,
+    width: usize,
+    amb: AmbiguousWidth,
+) -> (u16, u16) {
     if let Some(c) = one {
         if c.is_ascii() {
             return ASCII_CLASS[c as usize];
@@ -349,7 +356,7 @@ fn classify(g: &str, one: Option<char>, width: usize, amb: AmbiguousWidth) -> (u
             };
         }
     }
-    classify_other(g, width, amb)
+    classify_other(&text[i..j], width, amb)
 }
 
 fn classify_other(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
@@ -358,7 +365,7 @@ fn classify_other(g: &str, width: usize, amb: AmbiguousWidth) -> (u16, u16) {
     }
     let c = g.chars().next().unwrap_or(' ');
     if matches!(c, '\u{4e00}'..='\u{9fff}') && g.len() == 3 {
-        return classify(g, Some(c), width, amb);
+        return classify(g, (0, 3), Some(c), width, amb);
     }
     let mut f = 0;
     if is_cjk(c) {
@@ -445,59 +452,79 @@ static SIMPLE: [u64; 0x10000 / 64] = {
     t
 };
 
-/// Calls `f(byte_offset, cluster, one)` for every extended grapheme cluster of
-/// `s`, exactly as `s.grapheme_indices(true)` would, but without running the
-/// segmenter between two [`simple`] characters. `one` is the cluster's character
-/// when the cluster is known to be that one character.
+/// The character that starts at byte `i` of `b`, which is valid UTF-8 (it comes from a
+/// `str`), and its length.
 #[inline]
-fn for_each_cluster(s: &str, mut f: impl FnMut(usize, &str, Option<char>)) {
+fn char_at(b: &[u8], i: usize) -> (char, usize) {
+    let x = b[i];
+    if x < 0x80 {
+        return (char::from(x), 1);
+    }
+    let cont = |k: usize| u32::from(b[i + k] & 0x3f);
+    let (u, len) = if x < 0xe0 {
+        ((u32::from(x & 0x1f) << 6) | cont(1), 2)
+    } else if x < 0xf0 {
+        ((u32::from(x & 0x0f) << 12) | (cont(1) << 6) | cont(2), 3)
+    } else {
+        let u = (u32::from(x & 0x07) << 18) | (cont(1) << 12) | (cont(2) << 6) | cont(3);
+        (u, 4)
+    };
+    (
+        char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER),
+        len,
+    )
+}
+
+/// Calls `f(start, end, one)` with the byte range of every extended grapheme cluster of
+/// `s`, exactly as `s.grapheme_indices(true)` gives them, but without running the
+/// segmenter between two [`simple`] characters. `one` is the cluster's character when
+/// the cluster is known to be that one character.
+#[inline]
+fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
     let b = s.as_bytes();
     if s.is_ascii() && !b.contains(&b'\r') {
-        for i in 0..b.len() {
-            f(i, &s[i..i + 1], Some(char::from(b[i])));
+        for (i, &x) in b.iter().enumerate() {
+            f(i, i + 1, Some(char::from(x)));
         }
         return;
     }
-    let mut chars = s.char_indices();
-    let Some((_, mut cur)) = chars.next() else {
+    let mut i = 0;
+    let Some((mut cur, mut len)) = (!b.is_empty()).then(|| char_at(b, 0)) else {
         return;
     };
-    let mut i = 0;
     let mut cur_simple = simple(cur);
-    loop {
-        let next = chars.next();
-        if cur_simple {
-            match next {
-                None => return f(i, &s[i..], Some(cur)),
-                Some((j, d)) if simple(d) => {
-                    f(i, &s[i..j], Some(cur));
-                    (i, cur) = (j, d);
-                    continue;
-                }
-                _ => {}
+    while i < b.len() {
+        let j = i + len;
+        let next = (j < b.len()).then(|| char_at(b, j));
+        if cur_simple && next.is_none_or(|(d, _)| simple(d)) {
+            f(i, j, Some(cur));
+            i = j;
+            if let Some((d, d_len)) = next {
+                (cur, len) = (d, d_len);
             }
+            continue;
         }
         // Segment up to the next boundary known without context: two simple characters.
+        let mut k = j;
         let mut prev_simple = cur_simple;
         let mut after = None;
-        let mut next = next;
-        while let Some((k, d)) = next {
-            let ds = simple(d);
-            if prev_simple && ds {
-                after = Some((k, d));
+        while k < b.len() {
+            let (d, d_len) = char_at(b, k);
+            let d_simple = simple(d);
+            if prev_simple && d_simple {
+                after = Some((d, d_len));
                 break;
             }
-            prev_simple = ds;
-            next = chars.next();
+            prev_simple = d_simple;
+            k += d_len;
         }
-        let k = after.map_or(s.len(), |(k, _)| k);
         for (gi, g) in s[i..k].grapheme_indices(true) {
-            f(i + gi, g, None);
+            f(i + gi, i + gi + g.len(), None);
         }
-        let Some((k, d)) = after else {
-            return;
-        };
-        (i, cur, cur_simple) = (k, d, true);
+        i = k;
+        if let Some((d, d_len)) = after {
+            (cur, len, cur_simple) = (d, d_len, true);
+        }
     }
 }
 
@@ -594,8 +621,8 @@ impl<'a> Para<'a> {
         let mut base = 0;
         for sp in spans {
             bases.push(base);
-            for_each_cluster(&sp.content, |i, g, one| {
-                let (w, f) = classify(g, one, width, amb);
+            for_each_cluster(&sp.content, |i, j, one| {
+                let (w, f) = classify(&sp.content, (i, j), one, width, amb);
                 if f & PH != 0 {
                     ph.push(cl.len());
                 }
@@ -961,7 +988,8 @@ pub fn split_hard(
     for sp in spans {
         let s: &str = &sp.content;
         let mut piece = 0;
-        for_each_cluster(s, |i, g, _| {
+        for_each_cluster(s, |i, j, _| {
+            let g = &s[i..j];
             let w0 = grapheme_width(g, amb);
             let ph = w0 > width;
             let w = if ph { 1 } else { w0 };
@@ -1587,7 +1615,7 @@ mod tests {
                 let g = c.to_string();
                 for width in [1, 2, 80] {
                     assert_eq!(
-                        classify(&g, Some(c), width, amb),
+                        classify(&g, (0, g.len()), Some(c), width, amb),
                         classify_other(&g, width, amb),
                         "{c:?} at {width}, {amb:?}"
                     );
@@ -1609,11 +1637,11 @@ mod tests {
         ];
         for s in samples {
             let mut got = Vec::new();
-            for_each_cluster(s, |i, g, one| {
+            for_each_cluster(s, |i, j, one| {
                 if let Some(c) = one {
-                    assert_eq!(g, c.to_string());
+                    assert_eq!(&s[i..j], c.to_string());
                 }
-                got.push((i, g.to_string()))
+                got.push((i, s[i..j].to_string()))
             });
             let want: Vec<(usize, String)> = s
                 .grapheme_indices(true)
@@ -1781,11 +1809,11 @@ mod tests {
         ) {
             for s in [&s, &t, &u] {
                 let mut got = Vec::new();
-                for_each_cluster(s, |i, g, one| {
+                for_each_cluster(s, |i, j, one| {
                     if let Some(c) = one {
-                        assert_eq!(g, c.to_string());
+                        assert_eq!(&s[i..j], c.to_string());
                     }
-                    got.push((i, g.len()))
+                    got.push((i, j - i))
                 });
                 let want: Vec<(usize, usize)> =
                     s.grapheme_indices(true).map(|(i, g)| (i, g.len())).collect();

@@ -454,7 +454,7 @@ static SIMPLE: [u64; 0x10000 / 64] = {
 
 /// The character that starts at byte `i` of `b`, which is valid UTF-8 (it comes from a
 /// `str`), and its length.
-#[inline]
+#[inline(always)]
 fn char_at(b: &[u8], i: usize) -> (char, usize) {
     let x = b[i];
     if x < 0x80 {
@@ -518,13 +518,20 @@ fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
             prev_simple = d_simple;
             k += d_len;
         }
-        for (gi, g) in s[i..k].grapheme_indices(true) {
-            f(i + gi, i + gi + g.len(), None);
-        }
+        segment(&s[i..k], i, &mut f);
         i = k;
         if let Some((d, d_len)) = after {
             (cur, len, cur_simple) = (d, d_len, true);
         }
+    }
+}
+
+/// [`for_each_cluster`] where the segmenter is needed: a call of its own, so that `f` is
+/// inlined on the common path.
+#[inline(never)]
+fn segment(s: &str, base: usize, f: &mut dyn FnMut(usize, usize, Option<char>)) {
+    for (i, g) in s.grapheme_indices(true) {
+        f(base + i, base + i + g.len(), None);
     }
 }
 

@@ -141,29 +141,45 @@ pub fn pieces(md: &str, target: usize) -> Vec<&str> {
     if md.len() <= target || reaches_across(md) {
         return vec![md];
     }
+    let b = md.as_bytes();
+    let blank = |line: &[u8]| {
+        line.iter()
+            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+    };
+    // Only the lines from `target` bytes after the last cut are looked at: the first line
+    // starting there, and whether the line before it is blank.
+    let skip = |from: usize| {
+        let at = if from >= b.len() {
+            b.len()
+        } else if from == 0 || b[from - 1] == b'\n' {
+            from
+        } else {
+            memchr::memchr(b'\n', &b[from..]).map_or(b.len(), |i| from + i + 1)
+        };
+        let before = &b[..at.saturating_sub(1)];
+        let prev = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
+        (at, at > 0 && blank(&b[prev..at]))
+    };
     let mut out = Vec::new();
     let mut start = 0;
-    let mut after_blank = false;
-    let mut at = 0;
-    for line in md.split_inclusive('\n') {
-        let here = at;
-        at += line.len();
-        if line
-            .bytes()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-        {
+    let (mut at, mut after_blank) = skip(target);
+    while at < b.len() {
+        let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i + 1);
+        let line = &md[at..end];
+        if blank(line.as_bytes()) {
             after_blank = true;
-            continue;
-        }
-        if after_blank
-            && here - start >= target
+        } else if after_blank
             && !line.starts_with([' ', '\t'])
             && !starts_list_item(line.trim_end())
         {
-            out.push(&md[start..here]);
-            start = here;
+            out.push(&md[start..at]);
+            start = at;
+            (at, after_blank) = skip((start + target).max(end));
+            continue;
+        } else {
+            after_blank = false;
         }
-        after_blank = false;
+        at = end;
     }
     out.push(&md[start..]);
     out
@@ -316,6 +332,55 @@ mod tests {
             let md: String = parts.iter().flat_map(|(b, sep)| [*b, *sep]).collect();
             let cut: String = pieces(&md, 0).iter().map(|p| comrak_html(p)).collect();
             prop_assert_eq!(cut, comrak_html(&md), "{:?} {:?}", md, pieces(&md, 0));
+        }
+    }
+
+    /// [`pieces`] as first written: every line looked at.
+    fn pieces_line_by_line(md: &str, target: usize) -> Vec<&str> {
+        if md.len() <= target || reaches_across(md) {
+            return vec![md];
+        }
+        let mut out = Vec::new();
+        let (mut start, mut at, mut after_blank) = (0, 0, false);
+        for line in md.split_inclusive('\n') {
+            let here = at;
+            at += line.len();
+            if line
+                .bytes()
+                .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+            {
+                after_blank = true;
+                continue;
+            }
+            if after_blank
+                && here - start >= target
+                && !line.starts_with([' ', '\t'])
+                && !starts_list_item(line.trim_end())
+            {
+                out.push(&md[start..here]);
+                start = here;
+            }
+            after_blank = false;
+        }
+        out.push(&md[start..]);
+        out
+    }
+
+    proptest! {
+        /// Skipping to `target` bytes after each cut finds the cuts of looking at every line.
+        #[test]
+        fn pieces_skip_to_the_same_cuts(
+            parts in prop::collection::vec(
+                (
+                    prop::sample::select(BLOCKS),
+                    prop::sample::select(&["\n", "\n\n", "\n\n\n", "\n \n", ""][..]),
+                ),
+                1..30,
+            ),
+            target in 0usize..200,
+        ) {
+            let md: String = parts.iter().flat_map(|(b, sep)| [*b, *sep]).collect();
+            prop_assert_eq!(pieces(&md, target), pieces_line_by_line(&md, target), "{:?}", md);
         }
     }
 

@@ -360,6 +360,7 @@ impl<'a> Reader<'a> {
         let mut out: Vec<TLine> = Vec::new();
         // Whether a line with something on it is in `out`.
         let mut shown = false;
+        // The kind of the last block shown that was not a list: lists are passed over.
         let mut last = Kind::List;
         loop {
             match self.token()? {

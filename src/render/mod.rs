@@ -219,14 +219,23 @@ pub fn lay_out(
     if !doc.links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(rule.repeat(width.min(8)), theme.meta));
-        for (i, url) in doc.links.iter().enumerate() {
+        let rows = |(i, url): (usize, &String)| {
             let label = format!("[{}] ", i + 1);
             let hang = vec![Span::raw(" ".repeat(label.len()))];
             let spans = [
                 Span::styled(label, theme.meta),
                 Span::styled(url.clone(), theme.link),
             ];
-            lines.extend(wrap::wrap(&spans, &hang, width, amb));
+            wrap::wrap(&spans, &hang, width, amb)
+        };
+        // A long post's thousands of links are wrapped on every core.
+        if doc.links.len() >= LAYOUT_PIECE {
+            use rayon::prelude::*;
+            let laid: Vec<Vec<Line<'static>>> =
+                doc.links.par_iter().enumerate().map(rows).collect();
+            lines.extend(laid.into_iter().flatten());
+        } else {
+            lines.extend(doc.links.iter().enumerate().flat_map(rows));
         }
     }
     Article {
@@ -469,6 +478,38 @@ mod tests {
         layout_blocks(&doc.blocks, 40, &theme, AmbiguousWidth::Narrow, &mut whole);
         assert!(whole.len() > 3 * LAYOUT_PIECE);
         assert_eq!(cut, whole);
+    }
+
+    /// Thousands of links (wrapped on every core) are listed in order.
+    #[test]
+    fn a_long_list_of_links_keeps_its_order() {
+        let n = 3 * LAYOUT_PIECE;
+        let url = |i: usize| format!("https://example.com/{i}");
+        let doc = Document {
+            blocks: vec![Block::Text {
+                spans: vec![Span::raw("正文")],
+                hang: Vec::new(),
+            }],
+            links: (1..=n).map(url).collect(),
+        };
+        let post = crate::loader::parse_post(
+            std::path::Path::new("2026-01-01-links.md"),
+            "---\ntitle: t\n---\n",
+            &[],
+            &mut Vec::new(),
+        );
+        let art = lay_out(
+            &post,
+            &doc,
+            None,
+            40,
+            &Theme::default(),
+            AmbiguousWidth::Narrow,
+        );
+        let text: Vec<String> = art.lines.iter().map(line_text).collect();
+        let first = text.iter().position(|l| l.starts_with("[1] ")).unwrap();
+        let want: Vec<String> = (1..=n).map(|i| format!("[{i}] {}", url(i))).collect();
+        assert_eq!(text[first..], want);
     }
 
     #[test]

@@ -221,6 +221,8 @@ where
             let text = if s.as_ref().contains('\t') {
                 clean_inline(&s.as_ref().replace('\t', "    ")).into_owned()
             } else {
+                // Clean text (nearly all) is moved into the span, not copied; the borrow
+                // of `s` ends before it is moved.
                 match clean_inline(s.as_ref()) {
                     Cow::Owned(cleaned) => Some(cleaned),
                     Cow::Borrowed(_) => None,

@@ -81,21 +81,21 @@ pub fn parse_post(
     post
 }
 
-/// As `parse_post`, keeping the file's own buffer as the body when it needs no cleaning
-/// (the common case), so loading copies each body once, not twice.
+/// As `parse_post`, keeping the file's own buffer as the body when it is all body and
+/// needs no cleaning. A body after front matter is copied out at its exact size: kept
+/// in the read buffer it would also hold the front matter's bytes, 10% of the store.
 pub fn parse_post_owned(
     path: &Path,
-    mut text: String,
+    text: String,
     dir_categories: &[String],
     warnings: &mut Vec<Warning>,
 ) -> Post {
     let (mut post, body_at) = parse_head(path, &text, dir_categories, warnings);
     let cleaned = clean_text(&text[body_at..]);
-    post.body = if let std::borrow::Cow::Owned(body) = cleaned {
-        body
-    } else {
-        text.drain(..body_at);
-        text
+    post.body = match cleaned {
+        std::borrow::Cow::Owned(body) => body,
+        std::borrow::Cow::Borrowed(_) if body_at == 0 => text,
+        std::borrow::Cow::Borrowed(body) => body.to_owned(),
     };
     post
 }
@@ -495,6 +495,10 @@ mod tests {
             let (mut w1, mut w2) = (Vec::new(), Vec::new());
             let a = parse_post(path, text, &[], &mut w1);
             let b = parse_post_owned(path, text.to_string(), &[], &mut w2);
+            if text.starts_with("---") {
+                // The body does not keep the front matter's bytes allocated.
+                assert!(b.body.capacity() < text.len(), "{text:?}");
+            }
             assert_eq!(
                 (a.title, a.body, a.date),
                 (b.title, b.body, b.date),

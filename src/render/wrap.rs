@@ -219,6 +219,12 @@ const WORD: u16 = 1 << 12;
 const IDEO: u16 = 1 << 13;
 /// UAX #14 allows a break before this cluster.
 const UAX: u16 = 1 << 14;
+/// A lone ideograph right after another (neither a placeholder), most of a Chinese text:
+/// UAX #14 breaks between them (ID ÷ ID), and no other rule has anything to say about
+/// the break, so it is marked allowed as the cluster is made and the passes skip it.
+const RUN: u16 = 1 << 15;
+/// The flags of a [`RUN`] cluster.
+const RUN_FLAGS: u16 = RUN | CJK | IDEO | UAX | BRK | OK;
 
 #[derive(Clone, Copy, Debug)]
 struct Cl {
@@ -494,6 +500,19 @@ fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
     };
     let mut cur_simple = simple(cur);
     while i < b.len() {
+        // An ideograph before another: both simple, so a cluster of its own. Most of a
+        // Chinese text, read here from the bytes without the checks below.
+        if matches!(cur, '\u{4e00}'..='\u{9fff}') {
+            while let Some(&[x, y, z]) = b.get(i + 3..i + 6)
+                && (matches!(x, 0xe5..=0xe9) || (x == 0xe4 && y >= 0xb8))
+            {
+                f(i, i + 3, Some(cur));
+                i += 3;
+                let u =
+                    (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
+                cur = char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER);
+            }
+        }
         let j = i + len;
         let next = (j < b.len()).then(|| char_at(b, j));
         if cur_simple && next.is_none_or(|(d, _)| simple(d)) {
@@ -629,9 +648,13 @@ impl<'a> Para<'a> {
         for sp in spans {
             bases.push(base);
             for_each_cluster(&sp.content, |i, j, one| {
-                let (w, f) = classify(&sp.content, (i, j), one, width, amb);
+                let (w, mut f) = classify(&sp.content, (i, j), one, width, amb);
                 if f & PH != 0 {
                     ph.push(cl.len());
+                } else if f == CJK | IDEO
+                    && cl.last().is_some_and(|p: &Cl| p.f & (IDEO | PH) == IDEO)
+                {
+                    f = RUN_FLAGS;
                 }
                 cl.push(Cl {
                     off: (base + i) as u32,
@@ -662,8 +685,10 @@ impl<'a> Para<'a> {
     fn mark_uax(&mut self, text: &str) {
         let n = self.cl.len();
         let mut from = 0;
-        for k in 1..=n {
+        let mut k = 1;
+        while k <= n {
             if k < n && (self.cl[k - 1].f & self.cl[k].f & IDEO == 0) {
+                k += 1;
                 continue;
             }
             if k - from == 3
@@ -697,6 +722,11 @@ impl<'a> Para<'a> {
                 self.cl[k].f |= UAX;
             }
             from = k;
+            // The ideographs that follow are pieces of one cluster, marked already.
+            while from + 1 < n && self.cl[from + 1].f & RUN != 0 {
+                from += 1;
+            }
+            k = from + 1;
         }
     }
 
@@ -706,6 +736,10 @@ impl<'a> Para<'a> {
         let mut leading_ws = true;
         for k in 0..self.cl.len() {
             let mut f = self.cl[k].f;
+            // Its flags are final, and an ideograph before it ended any leading whitespace.
+            if f & RUN != 0 {
+                continue;
+            }
             if k > 0 {
                 let pf = self.cl[k - 1].f;
                 if f & ANS != 0 && pf & CJK != 0 {
@@ -736,17 +770,23 @@ impl<'a> Para<'a> {
     fn mark_ok(&mut self, cw: usize) {
         let n = self.cl.len();
         let mut a = 0;
-        for k in 1..=n {
+        let mut k = 1;
+        while k <= n {
             if k == n || self.cl[k].f & BRK != 0 {
                 if k < n {
                     self.cl[k].f |= OK;
                 }
-                // Between ideographs every cluster is a piece of its own.
                 if k - a > 1 {
                     refine(&mut self.cl[a..k], cw, 1);
                 }
                 a = k;
+                // Between ideographs every cluster is a piece of its own, marked already.
+                while a + 1 < n && self.cl[a + 1].f & RUN != 0 {
+                    a += 1;
+                }
+                k = a;
             }
+            k += 1;
         }
     }
 
@@ -881,6 +921,20 @@ pub fn wrap(
                 break None;
             }
             let c = cl[k];
+            if c.f & RUN != 0 {
+                // After an ideograph of this row, if any: a clean allowed break, and no
+                // space before it.
+                if last != NONE {
+                    (okv, softv, ok) = (k, k, k);
+                }
+                let nw = run + usize::from(c.w);
+                if nw > avail {
+                    break Some(k);
+                }
+                (run, last, ws_run) = (nw, k, 0);
+                k += 1;
+                continue;
+            }
             if c.f & WS == 0 {
                 if last != NONE {
                     let clean = c.f & NS == 0 && cl[last].f & NE == 0;

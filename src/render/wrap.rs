@@ -645,16 +645,22 @@ impl<'a> Para<'a> {
         let mut cl = Vec::with_capacity(if text.is_ascii() { total } else { total / 2 });
         let mut ph = Vec::new();
         let mut base = 0;
+        // Whether the last cluster is a lone ideograph, not a placeholder.
+        let mut after_ideograph = false;
         for sp in spans {
             bases.push(base);
             for_each_cluster(&sp.content, |i, j, one| {
                 let (w, mut f) = classify(&sp.content, (i, j), one, width, amb);
-                if f & PH != 0 {
-                    ph.push(cl.len());
-                } else if f == CJK | IDEO
-                    && cl.last().is_some_and(|p: &Cl| p.f & (IDEO | PH) == IDEO)
-                {
-                    f = RUN_FLAGS;
+                if f == CJK | IDEO {
+                    if after_ideograph {
+                        f = RUN_FLAGS;
+                    }
+                    after_ideograph = true;
+                } else {
+                    after_ideograph = false;
+                    if f & PH != 0 {
+                        ph.push(cl.len());
+                    }
                 }
                 cl.push(Cl {
                     off: (base + i) as u32,

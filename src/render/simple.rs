@@ -78,22 +78,42 @@ impl Inline {
     /// `None` for a character whose width html2text would count as zero (it would then
     /// handle words differently) or a control character.
     fn add(&mut self, text: &str, tag: &[Ann]) -> Option<()> {
+        let b = text.as_bytes();
         let mut word_from = None;
-        for (i, c) in text.char_indices() {
-            // Ideographs and printable ASCII but the space are most of a text: one or two
-            // columns wide, not whitespace. Only other characters need the tables.
-            let plain = matches!(c, '!'..='~' | '\u{4e00}'..='\u{9fff}');
-            let space = !plain && c.is_whitespace() && c != '\u{a0}';
+        let mut i = 0;
+        while i < b.len() {
+            // Ideographs (U+4E00..U+9FFF: E4 B8.. to E9 ..) and printable ASCII but the
+            // space are most of a text: one or two columns wide, not whitespace. They are
+            // read from the bytes; only other characters are decoded and looked up.
+            let x = b[i];
+            let plain = if (b'!'..=b'~').contains(&x) {
+                1
+            } else if matches!(x, 0xe5..=0xe9) || (x == 0xe4 && b[i + 1] >= 0xb8) {
+                3
+            } else {
+                0
+            };
+            if plain > 0 {
+                word_from.get_or_insert(i);
+                i += plain;
+                continue;
+            }
+            let Some(c) = text[i..].chars().next() else {
+                break;
+            };
+            let at = i;
+            i += c.len_utf8();
+            let space = c.is_whitespace() && c != '\u{a0}';
             if !space && c != '\u{200b}' {
-                if !plain && c.width().unwrap_or(0) == 0 {
+                if c.width().unwrap_or(0) == 0 {
                     return None;
                 }
-                word_from.get_or_insert(i);
+                word_from.get_or_insert(at);
                 continue;
             }
             // A word ends: it goes in whole, as one string.
             if let Some(from) = word_from.take() {
-                self.word_piece(&text[from..i], tag);
+                self.word_piece(&text[from..at], tag);
             }
             self.in_word = false;
             if space && shows(&self.line) && self.space.is_none() {

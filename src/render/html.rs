@@ -706,8 +706,27 @@ pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     parse_in_pieces(html, PIECE_BYTES, theme, amb)
 }
 
+/// [`parse`] of the Markdown `body`: the HTML of each piece the Markdown is parsed in is
+/// cleaned in that piece's task (see [`without_controls`]), not all of it after.
+pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
+    // Control characters and escape sequences end at a line end at the latest, so the
+    // pieces, which end lines, clean as the whole does.
+    let clean = |html: String| match without_controls(&html) {
+        Cow::Borrowed(_) => html,
+        Cow::Owned(clean) => clean,
+    };
+    match super::markdown::to_html_then(body, clean) {
+        Some(html) => parse_clean(&html, PIECE_BYTES, theme, amb),
+        None => parse(&super::markdown::to_html(body), theme, amb),
+    }
+}
+
 fn parse_in_pieces(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
-    let html = &*without_controls(html);
+    parse_clean(&without_controls(html), task, theme, amb)
+}
+
+/// [`parse_in_pieces`] of HTML that [`without_controls`] has cleaned.
+fn parse_clean(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
     let parts = super::chunk::split(html, 0);
     // Consecutive parts, at least `task` bytes of them.
     let mut tasks = Vec::new();
@@ -1057,6 +1076,24 @@ mod tests {
 
     /// Tables of inline cells, among other blocks, are read by `simple.rs` as html2text
     /// reads them after `html.rs` has replaced them by marker lines.
+    #[test]
+    fn markdown_cleaned_in_pieces_is_cleaned_as_a_whole() {
+        // Escapes written as references, in text and in raw HTML, at the ends of the
+        // lines where the Markdown is cut into pieces, and a real ESC.
+        let para = "正文&#27;]0;标题\n\n<p>&#x1b;[2J清屏&#155;31m</p>\n\n文字\u{1b}[31m红\n\n";
+        let body = para.repeat(64 * 1024 / para.len() + 200);
+        let md = super::super::markdown::preprocess(&body);
+        assert!(super::super::markdown::pieces(&md, 64 * 1024).len() > 1);
+        let theme = Theme::default();
+        let amb = AmbiguousWidth::Narrow;
+        let whole = parse(&super::super::markdown::to_html(&body), &theme, amb);
+        let in_pieces = parse_markdown(&body, &theme, amb);
+        assert_eq!(in_pieces.blocks, whole.blocks);
+        assert_eq!(in_pieces.links, whole.links);
+        let text: String = in_pieces.blocks.iter().map(|b| format!("{b:?}")).collect();
+        assert!(!text.contains('\u{1b}') && !text.contains("[2J") && !text.contains("]0;"));
+    }
+
     #[test]
     fn tables_are_read_as_html2text_reads_them() {
         let t = "<table>\n<tr>\n<td>T</td>\n</tr>\n</table>";

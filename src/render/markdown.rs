@@ -64,10 +64,48 @@ fn liquid_tag(line: &str) -> Option<&str> {
 /// - Liquid tags and kramdown attribute lists are removed, and `{% highlight %}` blocks
 ///   become fenced code.
 pub fn preprocess(body: &str) -> String {
-    let mut out = String::with_capacity(body.len());
+    preprocess_in(body, PIECE_BYTES)
+}
+
+fn preprocess_in(body: &str, piece: usize) -> String {
+    // Each line is done on its own, looking at the next, but for fenced code and
+    // `{% highlight %}` blocks: without them, a long body is done in parallel, in pieces
+    // cut at line starts.
+    let b = body.as_bytes();
+    if body.len() < 2 * piece
+        || ["```", "~~~", "{%"]
+            .iter()
+            .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
+    {
+        return preprocess_lines(body, 0, body.len());
+    }
+    let mut cuts = vec![0];
+    while let Some(&last) = cuts.last()
+        && last + piece < body.len()
+        && let Some(nl) = memchr::memchr(b'\n', &b[last + piece..])
+    {
+        cuts.push(last + piece + nl + 1);
+    }
+    cuts.push(body.len());
+    let done: Vec<String> = cuts
+        .par_windows(2)
+        .map(|w| preprocess_lines(body, w[0], w[1]))
+        .collect();
+    done.concat()
+}
+
+/// [`preprocess`] of the lines of `body` that start in `from..to` (the last line of the
+/// body too when `to` is its end), each looking at the line after it.
+fn preprocess_lines(body: &str, from: usize, to: usize) -> String {
+    let mut out = String::with_capacity(to - from);
     let mut fence: Option<&str> = None;
-    let mut lines = body.split('\n').peekable();
+    let mut lines = body[from..].split('\n').peekable();
+    let mut at = from;
     while let Some(line) = lines.next() {
+        if at > to || (at == to && to < body.len()) {
+            break;
+        }
+        at += line.len() + 1;
         if let Some(f) = fence {
             out.push_str(line);
             if fence_of(line).is_some_and(|g| g == f) {
@@ -115,13 +153,31 @@ pub fn preprocess(body: &str) -> String {
 /// (tables, strikethrough, bare URLs) and CJK-friendly emphasis, so `**重要。**后文` is bold.
 /// A long body is cut into pieces (see [`pieces`]) parsed in parallel.
 pub fn to_html(body: &str) -> String {
+    to_html_then(body, |html| html).unwrap_or_default()
+}
+
+/// [`to_html`], with `then` applied to the HTML of each piece in its parallel task: to the
+/// pieces, or to the whole when it is one piece. `None` if the HTML of a piece but the
+/// last does not end a line, where what `then` does to the pieces might not be what it
+/// does to the whole.
+pub(super) fn to_html_then(body: &str, then: impl Fn(String) -> String + Sync) -> Option<String> {
     let md = preprocess(body);
     let pieces = pieces(&md, PIECE_BYTES);
     if pieces.len() == 1 {
-        return comrak_html(&md);
+        return Some(then(comrak_html(&md)));
     }
-    let html: Vec<String> = pieces.par_iter().map(|p| comrak_html(p)).collect();
-    html.concat()
+    let html: Vec<Option<String>> = pieces
+        .par_iter()
+        .enumerate()
+        .map(|(i, p)| {
+            let html = comrak_html(p);
+            let ends_line = html.is_empty() || html.ends_with('\n') || i + 1 == pieces.len();
+            ends_line.then(|| then(html))
+        })
+        .collect();
+    html.into_iter()
+        .collect::<Option<Vec<_>>>()
+        .map(|h| h.concat())
 }
 
 /// Pieces parsed by one task are at least this long.
@@ -381,6 +437,27 @@ mod tests {
         ) {
             let md: String = parts.iter().flat_map(|(b, sep)| [*b, *sep]).collect();
             prop_assert_eq!(pieces(&md, target), pieces_line_by_line(&md, target), "{:?}", md);
+        }
+
+        /// Done in pieces, a body is prepared as it is whole.
+        #[test]
+        fn preprocess_in_pieces_is_preprocess_whole(
+            lines in prop::collection::vec(
+                prop::sample::select(&[
+                    "中文行", "文", "“引号”", "English line", "", "  ", "    缩进代码", "\t代码",
+                    "{: .class}", "文字{: #id}", "x {{ var }} 中", "- 列表", "{% raw %}", "```",
+                ][..]),
+                0..40,
+            ),
+            end in prop::sample::select(&["", "\n"][..]),
+            piece in 1usize..40,
+        ) {
+            let body = lines.join("\n") + end;
+            prop_assert_eq!(
+                preprocess_in(&body, piece),
+                preprocess_lines(&body, 0, body.len()),
+                "{:?}", body
+            );
         }
     }
 

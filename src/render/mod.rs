@@ -168,7 +168,7 @@ pub fn render(
 /// lines), and for a long post most of the time: kept while the post is open, another
 /// width only lays it out again.
 pub fn body(post: &Post, theme: &Theme, amb: AmbiguousWidth) -> Document {
-    html::parse(&markdown::to_html(&post.body), theme, amb)
+    html::parse_markdown(&post.body, theme, amb)
 }
 
 /// [`render`] from the post's [`body`].

@@ -138,7 +138,8 @@ const K_TRANSPARENT: u16 = 1 << 12;
 
 /// The kind of the element `name` (any case); 0 for the rest.
 fn kind(name: &str) -> u16 {
-    type Kinds = std::collections::HashMap<&'static str, u16, foldhash::fast::FixedState>;
+    // Keyed by the name's lowercase bytes as one number: no UTF-8 check, no string compare.
+    type Kinds = std::collections::HashMap<u128, u16, foldhash::fast::FixedState>;
     static KINDS: std::sync::LazyLock<Kinds> = std::sync::LazyLock::new(|| {
         let mut kinds = Kinds::default();
         for (set, k) in [
@@ -157,18 +158,22 @@ fn kind(name: &str) -> u16 {
             (TRANSPARENT, K_TRANSPARENT),
         ] {
             for name in set {
-                *kinds.entry(*name).or_insert(0) |= k;
+                *kinds.entry(key(name).unwrap_or(0)).or_insert(0) |= k;
             }
         }
         kinds
     });
+    key(name).map_or(0, |k| KINDS.get(&k).copied().unwrap_or(0))
+}
+
+/// `name` in lowercase as a number, if it has at most 16 bytes (every name of a kind has).
+fn key(name: &str) -> Option<u128> {
     let mut lower = [0u8; 16];
-    let Some(buf) = lower.get_mut(..name.len()) else {
-        return 0;
-    };
-    buf.copy_from_slice(name.as_bytes());
-    buf.make_ascii_lowercase();
-    std::str::from_utf8(buf).map_or(0, |n| KINDS.get(n).copied().unwrap_or(0))
+    lower
+        .get_mut(..name.len())?
+        .copy_from_slice(name.as_bytes());
+    lower.make_ascii_lowercase();
+    Some(u128::from_le_bytes(lower))
 }
 
 fn is_space(b: u8) -> bool {

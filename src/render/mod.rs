@@ -110,7 +110,8 @@ fn layout(
     let laid: Vec<Vec<Line<'static>>> = pieces
         .par_iter()
         .map(|p| {
-            let mut lines = Vec::new();
+            // Two rows a block is the usual at 80 columns: rarely copied as it grows.
+            let mut lines = Vec::with_capacity(2 * p.len());
             layout_blocks(p, width, theme, amb, &mut lines);
             lines
         })

@@ -746,6 +746,17 @@ fn parse_clean(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> D
             .flat_map_iter(|t| parse_parts(html, t, theme, amb))
             .collect()
     };
+    // Each document's links are numbered on from those of the documents before it.
+    let mut docs = docs;
+    let mut offsets = Vec::with_capacity(docs.len());
+    let mut links = 0;
+    for doc in &docs {
+        offsets.push(links);
+        links += doc.links.len();
+    }
+    docs.par_iter_mut()
+        .zip(offsets)
+        .for_each(|(doc, offset)| number_links(&mut doc.blocks, offset));
     let mut out = Document::default();
     for mut doc in docs {
         if doc.blocks.is_empty() {
@@ -755,7 +766,6 @@ fn parse_clean(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> D
         if !out.blocks.is_empty() {
             out.blocks.push(Block::Blank);
         }
-        number_links(&mut doc.blocks, out.links.len());
         out.blocks.append(&mut doc.blocks);
         out.links.append(&mut doc.links);
     }

@@ -72,10 +72,12 @@ fn preprocess_in(body: &str, piece: usize) -> String {
     // `{% highlight %}` blocks: without them, a long body is done in parallel, in pieces
     // cut at line starts.
     let b = body.as_bytes();
+    // `{` is rare in prose; the `%` of `{%` is not, in financial news.
     if body.len() < 2 * piece
-        || ["```", "~~~", "{%"]
+        || ["```", "~~~"]
             .iter()
             .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
+        || memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'%'))
     {
         return preprocess_lines(body, 0, body.len());
     }
@@ -244,17 +246,21 @@ pub fn pieces(md: &str, target: usize) -> Vec<&str> {
 /// Whether `md` may hold a block that a blank line does not end (see [`pieces`]).
 fn reaches_across(md: &str) -> bool {
     let b = md.as_bytes();
-    if ["```", "~~~", "]:", "<?", "<!["]
+    // `]` and `<` are rarer than `:` and `?` (times, URLs), so they are looked for.
+    if ["```", "~~~"]
         .iter()
         .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
+        || memchr::memchr_iter(b']', b).any(|i| b.get(i + 1) == Some(&b':'))
     {
         return true;
     }
     for i in memchr::memchr_iter(b'<', b) {
         let rest = &b[i + 1..];
-        if ["pre", "script", "style", "textarea"]
-            .iter()
-            .any(|n| rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes()))
+        if rest.starts_with(b"?")
+            || rest.starts_with(b"![")
+            || ["pre", "script", "style", "textarea"].iter().any(|n| {
+                rest.len() >= n.len() && rest[..n.len()].eq_ignore_ascii_case(n.as_bytes())
+            })
         {
             return true;
         }
@@ -480,6 +486,9 @@ mod tests {
             "<!-- open\n",
             "<!-- open <!x>\n",
             "<PRE>\n",
+            "<?php\n",
+            "<![CDATA[\n",
+            "~~~\n",
         ] {
             assert_eq!(pieces(&format!("{md}{across}"), 100).len(), 1, "{across}");
         }

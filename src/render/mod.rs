@@ -116,6 +116,7 @@ fn layout(
             lines
         })
         .collect();
+    out.reserve(laid.iter().map(Vec::len).sum());
     out.extend(laid.into_iter().flatten());
 }
 
@@ -234,6 +235,7 @@ pub fn lay_out(
             use rayon::prelude::*;
             let laid: Vec<Vec<Line<'static>>> =
                 doc.links.par_iter().enumerate().map(rows).collect();
+            lines.reserve(laid.iter().map(Vec::len).sum());
             lines.extend(laid.into_iter().flatten());
         } else {
             lines.extend(doc.links.iter().enumerate().flat_map(rows));

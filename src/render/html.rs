@@ -711,12 +711,16 @@ pub fn parse(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
 pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     // Control characters and escape sequences end at a line end at the latest, so the
     // pieces, which end lines, clean as the whole does.
-    let clean = |html: String| match without_controls(&html) {
-        Cow::Borrowed(_) => html,
-        Cow::Owned(clean) => clean,
+    let clean = |html: String, ends_line: bool| {
+        ends_line.then(|| match without_controls(&html) {
+            Cow::Borrowed(_) => html,
+            Cow::Owned(clean) => clean,
+        })
     };
-    match super::markdown::to_html_then(body, clean) {
-        Some(html) => parse_clean(&html, PIECE_BYTES, theme, amb),
+    let pieces = super::markdown::to_html_then(body, clean);
+    match pieces.into_iter().collect::<Option<Vec<String>>>() {
+        Some(html) => parse_clean(&html.concat(), PIECE_BYTES, theme, amb),
+        // Not seen from comrak, whose blocks end lines: made and cleaned whole instead.
         None => parse(&super::markdown::to_html(body), theme, amb),
     }
 }
@@ -1084,8 +1088,6 @@ mod tests {
         Some((ours, html2text_piece(html, &theme, AmbiguousWidth::Narrow)))
     }
 
-    /// Tables of inline cells, among other blocks, are read by `simple.rs` as html2text
-    /// reads them after `html.rs` has replaced them by marker lines.
     #[test]
     fn markdown_cleaned_in_pieces_is_cleaned_as_a_whole() {
         // Escapes written as references, in text and in raw HTML, at the ends of the
@@ -1104,6 +1106,8 @@ mod tests {
         assert!(!text.contains('\u{1b}') && !text.contains("[2J") && !text.contains("]0;"));
     }
 
+    /// Tables of inline cells, among other blocks, are read by `simple.rs` as html2text
+    /// reads them after `html.rs` has replaced them by marker lines.
     #[test]
     fn tables_are_read_as_html2text_reads_them() {
         let t = "<table>\n<tr>\n<td>T</td>\n</tr>\n</table>";

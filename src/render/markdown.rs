@@ -155,31 +155,28 @@ fn preprocess_lines(body: &str, from: usize, to: usize) -> String {
 /// (tables, strikethrough, bare URLs) and CJK-friendly emphasis, so `**重要。**后文` is bold.
 /// A long body is cut into pieces (see [`pieces`]) parsed in parallel.
 pub fn to_html(body: &str) -> String {
-    to_html_then(body, |html| html).unwrap_or_default()
+    to_html_then(body, |html, _| html).concat()
 }
 
-/// [`to_html`], with `then` applied to the HTML of each piece in its parallel task: to the
-/// pieces, or to the whole when it is one piece. `None` if the HTML of a piece but the
-/// last does not end a line, where what `then` does to the pieces might not be what it
-/// does to the whole.
-pub(super) fn to_html_then(body: &str, then: impl Fn(String) -> String + Sync) -> Option<String> {
+/// The HTML of each piece [`to_html`] parses the body in (the whole if it is one piece),
+/// passed through `then` in the piece's parallel task, with whether the piece's HTML ends
+/// where the next piece's begins a line: in the middle of a line, what `then` does to the
+/// pieces might not be what it does to the whole.
+pub(super) fn to_html_then<T: Send>(body: &str, then: impl Fn(String, bool) -> T + Sync) -> Vec<T> {
     let md = preprocess(body);
     let pieces = pieces(&md, PIECE_BYTES);
     if pieces.len() == 1 {
-        return Some(then(comrak_html(&md)));
+        return vec![then(comrak_html(&md), true)];
     }
-    let html: Vec<Option<String>> = pieces
+    pieces
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
             let html = comrak_html(p);
             let ends_line = html.is_empty() || html.ends_with('\n') || i + 1 == pieces.len();
-            ends_line.then(|| then(html))
+            then(html, ends_line)
         })
-        .collect();
-    html.into_iter()
-        .collect::<Option<Vec<_>>>()
-        .map(|h| h.concat())
+        .collect()
 }
 
 /// Pieces parsed by one task are at least this long.

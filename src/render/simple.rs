@@ -13,6 +13,7 @@
 use unicode_width::UnicodeWidthChar;
 
 use super::html::{Ann, HEADING_MARK, LINK_MARK, MARK_END, TABLE_MARK, image_label};
+use super::width::ideograph_at;
 
 /// A line as html2text gives it: strings tagged with the stack of open annotations,
 /// adjacent strings with the same tag merged.
@@ -88,7 +89,7 @@ impl Inline {
             let x = b[i];
             let plain = if (b'!'..=b'~').contains(&x) {
                 1
-            } else if matches!(x, 0xe5..=0xe9) || (x == 0xe4 && b[i + 1] >= 0xb8) {
+            } else if ideograph_at(b, i) {
                 3
             } else {
                 0

@@ -69,6 +69,18 @@ impl AmbiguousWidth {
     }
 }
 
+/// Whether the UTF-8 bytes `b[i..]` start a CJK unified ideograph U+4E00..U+9FFF (lead
+/// byte E5..E9, or E4 before B8..): most of a Chinese text, two columns wide, known here
+/// without decoding it.
+#[inline(always)]
+pub(super) fn ideograph_at(b: &[u8], i: usize) -> bool {
+    match b.get(i) {
+        Some(0xe5..=0xe9) => true,
+        Some(0xe4) => b.get(i + 1).is_some_and(|&y| y >= 0xb8),
+        _ => false,
+    }
+}
+
 /// Display width of one extended grapheme cluster, as the terminal draws it.
 ///
 /// Passing more than one cluster gives the width of the string measured as
@@ -168,6 +180,22 @@ mod tests {
 
     const N: AmbiguousWidth = AmbiguousWidth::Narrow;
     const W: AmbiguousWidth = AmbiguousWidth::Wide;
+
+    #[test]
+    fn ideographs_are_known_by_their_first_bytes() {
+        for c in ('\0'..=char::MAX)
+            .step_by(7)
+            .chain(['\u{4dff}', '\u{4e00}', '\u{9fff}', '\u{a000}'])
+        {
+            let mut buf = [0; 4];
+            let b = c.encode_utf8(&mut buf).as_bytes();
+            assert_eq!(
+                ideograph_at(b, 0),
+                matches!(c, '\u{4e00}'..='\u{9fff}'),
+                "{c:?}"
+            );
+        }
+    }
 
     #[test]
     fn tail_keeps_the_end() {

@@ -67,7 +67,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
-use super::width::{AmbiguousWidth, grapheme_width, str_width};
+use super::width::{AmbiguousWidth, grapheme_width, ideograph_at, str_width};
 
 /// Drawn instead of a non-whitespace cluster wider than the whole row.
 pub const PLACEHOLDER: &str = "?";
@@ -504,7 +504,7 @@ fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
         // Chinese text, read here from the bytes without the checks below.
         if matches!(cur, '\u{4e00}'..='\u{9fff}') {
             while let Some(&[x, y, z]) = b.get(i + 3..i + 6)
-                && (matches!(x, 0xe5..=0xe9) || (x == 0xe4 && y >= 0xb8))
+                && ideograph_at(b, i + 3)
             {
                 f(i, i + 3, Some(cur));
                 i += 3;

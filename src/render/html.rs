@@ -742,7 +742,7 @@ fn parse_clean(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> D
             (first, bytes) = (i + 1, 0);
         }
     }
-    let docs: Vec<Document> = if tasks.len() == 1 {
+    let mut docs: Vec<Document> = if tasks.len() == 1 {
         parse_parts(html, tasks[0], theme, amb)
     } else {
         tasks
@@ -751,7 +751,6 @@ fn parse_clean(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> D
             .collect()
     };
     // Each document's links are numbered on from those of the documents before it.
-    let mut docs = docs;
     let mut offsets = Vec::with_capacity(docs.len());
     let mut links = 0;
     for doc in &docs {

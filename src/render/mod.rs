@@ -116,6 +116,12 @@ fn layout(
             lines
         })
         .collect();
+    append_all(out, laid);
+}
+
+/// Appends the rows laid out in parallel, in order. `extend` over a `flatten` would only
+/// reserve for the first piece and copy the rows as the vector grows.
+fn append_all(out: &mut Vec<Line<'static>>, laid: Vec<Vec<Line<'static>>>) {
     out.reserve(laid.iter().map(Vec::len).sum());
     out.extend(laid.into_iter().flatten());
 }
@@ -235,8 +241,7 @@ pub fn lay_out(
             use rayon::prelude::*;
             let laid: Vec<Vec<Line<'static>>> =
                 doc.links.par_iter().enumerate().map(rows).collect();
-            lines.reserve(laid.iter().map(Vec::len).sum());
-            lines.extend(laid.into_iter().flatten());
+            append_all(&mut lines, laid);
         } else {
             lines.extend(doc.links.iter().enumerate().flat_map(rows));
         }

@@ -47,6 +47,11 @@ fn push(line: &mut TLine, s: &str, tag: &[Ann]) {
     }
 }
 
+/// Whether `t` is only the spaces, tabs and newlines comrak writes between elements.
+fn between_elements(t: &str) -> bool {
+    t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t'))
+}
+
 /// Whether `line` shows anything: an anchor (see [`Inline::anchor`]) is an empty string.
 fn shows(line: &TLine) -> bool {
     line.iter().any(|(s, _)| !s.is_empty())
@@ -389,7 +394,7 @@ impl<'a> Reader<'a> {
                 Token::End(name) => return (until == Some(name)).then_some(out),
                 Token::Comment => {}
                 Token::Text(t) => {
-                    if !t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) {
+                    if !between_elements(t) {
                         return None;
                     }
                 }
@@ -473,7 +478,7 @@ impl<'a> Reader<'a> {
         loop {
             match self.token()? {
                 Token::Comment => {}
-                Token::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) => {}
+                Token::Text(t) if between_elements(t) => {}
                 Token::Start { name, attrs } if inert(&attrs, &[]) => match name {
                     "thead" | "tbody" | "tfoot" if section.is_none() => section = Some(name),
                     "tr" => self.row(&mut lines)?,
@@ -498,7 +503,7 @@ impl<'a> Reader<'a> {
         loop {
             match self.token()? {
                 Token::Comment => {}
-                Token::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) => {}
+                Token::Text(t) if between_elements(t) => {}
                 // html.rs reads a cell's `colspan`, `style` and `align`; only the last here.
                 Token::Start {
                     name: name @ ("th" | "td"),
@@ -667,7 +672,7 @@ impl<'a> Reader<'a> {
                 Token::End(_) => return None,
                 Token::Comment => {}
                 Token::Text(t) => {
-                    if !t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) {
+                    if !between_elements(t) {
                         return None;
                     }
                 }
@@ -713,7 +718,7 @@ impl<'a> Reader<'a> {
         let mut lines = None;
         loop {
             match self.token()? {
-                Token::Text(t) if t.bytes().all(|b| matches!(b, b' ' | b'\n' | b'\t')) => {}
+                Token::Text(t) if between_elements(t) => {}
                 Token::Start { name: "p", attrs } if lines.is_none() => {
                     lines = Some(self.inline_block("p", &attrs)?);
                 }

@@ -481,16 +481,41 @@ fn char_at(b: &[u8], i: usize) -> (char, usize) {
     )
 }
 
-/// Calls `f(start, end, one)` with the byte range of every extended grapheme cluster of
-/// `s`, exactly as `s.grapheme_indices(true)` gives them, but without running the
-/// segmenter between two [`simple`] characters. `one` is the cluster's character when
-/// the cluster is known to be that one character.
+/// What [`for_each_cluster`] hands each cluster to. Any `FnMut(start, end, one)` is one.
+trait ClusterSink {
+    /// The cluster `start..end`; `one` is its character when the cluster is known to be
+    /// that one character.
+    fn cluster(&mut self, start: usize, end: usize, one: Option<char>);
+
+    /// `n` clusters from byte `start`, each an ideograph (U+4E00..U+9FFF, three bytes)
+    /// alone and followed by another: the bulk of a Chinese text, handed over in one call.
+    fn ideographs(&mut self, b: &[u8], start: usize, n: usize) {
+        for k in (start..start + 3 * n).step_by(3) {
+            let u = (u32::from(b[k] & 0x0f) << 12)
+                | (u32::from(b[k + 1] & 0x3f) << 6)
+                | u32::from(b[k + 2] & 0x3f);
+            let c = char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER);
+            self.cluster(k, k + 3, Some(c));
+        }
+    }
+}
+
+impl<F: FnMut(usize, usize, Option<char>)> ClusterSink for F {
+    #[inline(always)]
+    fn cluster(&mut self, start: usize, end: usize, one: Option<char>) {
+        self(start, end, one)
+    }
+}
+
+/// Hands `f` the byte range of every extended grapheme cluster of `s`, exactly as
+/// `s.grapheme_indices(true)` gives them, but without running the segmenter between two
+/// [`simple`] characters.
 #[inline]
-fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
+fn for_each_cluster(s: &str, mut f: impl ClusterSink) {
     let b = s.as_bytes();
     if s.is_ascii() && !b.contains(&b'\r') {
         for (i, &x) in b.iter().enumerate() {
-            f(i, i + 1, Some(char::from(x)));
+            f.cluster(i, i + 1, Some(char::from(x)));
         }
         return;
     }
@@ -503,20 +528,19 @@ fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
         // An ideograph before another: both simple, so a cluster of its own. Most of a
         // Chinese text, read here from the bytes without the checks below.
         if matches!(cur, '\u{4e00}'..='\u{9fff}') {
-            while let Some(&[x, y, z]) = b.get(i + 3..i + 6)
-                && ideograph_at(b, i + 3)
-            {
-                f(i, i + 3, Some(cur));
+            let start = i;
+            while i + 6 <= b.len() && ideograph_at(b, i + 3) {
                 i += 3;
-                let u =
-                    (u32::from(x & 0x0f) << 12) | (u32::from(y & 0x3f) << 6) | u32::from(z & 0x3f);
-                cur = char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER);
+            }
+            if i > start {
+                f.ideographs(b, start, (i - start) / 3);
+                (cur, _) = char_at(b, i);
             }
         }
         let j = i + len;
         let next = (j < b.len()).then(|| char_at(b, j));
         if cur_simple && next.is_none_or(|(d, _)| simple(d)) {
-            f(i, j, Some(cur));
+            f.cluster(i, j, Some(cur));
             i = j;
             if let Some((d, d_len)) = next {
                 (cur, len) = (d, d_len);
@@ -548,9 +572,9 @@ fn for_each_cluster(s: &str, mut f: impl FnMut(usize, usize, Option<char>)) {
 /// [`for_each_cluster`] where the segmenter is needed: a call of its own, so that `f` is
 /// inlined on the common path.
 #[inline(never)]
-fn segment(s: &str, base: usize, f: &mut dyn FnMut(usize, usize, Option<char>)) {
+fn segment(s: &str, base: usize, f: &mut impl ClusterSink) {
     for (i, g) in s.grapheme_indices(true) {
-        f(base + i, base + i + g.len(), None);
+        f.cluster(base + i, base + i + g.len(), None);
     }
 }
 
@@ -620,6 +644,69 @@ struct Para<'a> {
     ph: Vec<usize>,
 }
 
+/// [`Para::new`]'s clusters as they are read, span by span.
+struct Clusters<'t> {
+    /// The span being read, which starts at `base` in the concatenated text.
+    text: &'t str,
+    base: usize,
+    width: usize,
+    amb: AmbiguousWidth,
+    cl: Vec<Cl>,
+    ph: Vec<usize>,
+    /// Whether the last cluster is a lone ideograph, not a placeholder.
+    after_ideograph: bool,
+}
+
+impl ClusterSink for &mut Clusters<'_> {
+    #[inline(always)]
+    fn cluster(&mut self, i: usize, j: usize, one: Option<char>) {
+        let (w, mut f) = classify(self.text, (i, j), one, self.width, self.amb);
+        if f == CJK | IDEO {
+            if self.after_ideograph {
+                f = RUN_FLAGS;
+            }
+            self.after_ideograph = true;
+        } else {
+            self.after_ideograph = false;
+            if f & PH != 0 {
+                self.ph.push(self.cl.len());
+            }
+        }
+        self.cl.push(Cl {
+            off: (self.base + i) as u32,
+            w,
+            f,
+        });
+    }
+
+    fn ideographs(&mut self, _: &[u8], start: usize, n: usize) {
+        if self.width < 2 {
+            // Placeholders, each noted in `ph`.
+            for k in (start..start + 3 * n).step_by(3) {
+                self.cluster(k, k + 3, None);
+            }
+            return;
+        }
+        let first = if self.after_ideograph {
+            RUN_FLAGS
+        } else {
+            CJK | IDEO
+        };
+        self.after_ideograph = true;
+        let off = (self.base + start) as u32;
+        self.cl.push(Cl {
+            off,
+            w: 2,
+            f: first,
+        });
+        self.cl.extend((1..n as u32).map(|k| Cl {
+            off: off + 3 * k,
+            w: 2,
+            f: RUN_FLAGS,
+        }));
+    }
+}
+
 impl<'a> Para<'a> {
     /// `None` if the text is too long for 32-bit offsets.
     fn new(
@@ -642,35 +729,23 @@ impl<'a> Para<'a> {
             }
         };
         let mut bases = Vec::with_capacity(spans.len() + 1);
-        let mut cl = Vec::with_capacity(if text.is_ascii() { total } else { total / 2 });
-        let mut ph = Vec::new();
-        let mut base = 0;
-        // Whether the last cluster is a lone ideograph, not a placeholder.
-        let mut after_ideograph = false;
+        let mut sink = Clusters {
+            text: "",
+            base: 0,
+            width,
+            amb,
+            cl: Vec::with_capacity(if text.is_ascii() { total } else { total / 2 }),
+            ph: Vec::new(),
+            after_ideograph: false,
+        };
         for sp in spans {
-            bases.push(base);
-            for_each_cluster(&sp.content, |i, j, one| {
-                let (w, mut f) = classify(&sp.content, (i, j), one, width, amb);
-                if f == CJK | IDEO {
-                    if after_ideograph {
-                        f = RUN_FLAGS;
-                    }
-                    after_ideograph = true;
-                } else {
-                    after_ideograph = false;
-                    if f & PH != 0 {
-                        ph.push(cl.len());
-                    }
-                }
-                cl.push(Cl {
-                    off: (base + i) as u32,
-                    w,
-                    f,
-                });
-            });
-            base += sp.content.len();
+            bases.push(sink.base);
+            sink.text = &sp.content;
+            for_each_cluster(&sp.content, &mut sink);
+            sink.base += sp.content.len();
         }
-        bases.push(base);
+        bases.push(sink.base);
+        let Clusters { cl, ph, .. } = sink;
         Some((
             Para {
                 spans,
@@ -1704,7 +1779,7 @@ mod tests {
         ];
         for s in samples {
             let mut got = Vec::new();
-            for_each_cluster(s, |i, j, one| {
+            for_each_cluster(s, |i, j, one: Option<char>| {
                 if let Some(c) = one {
                     assert_eq!(&s[i..j], c.to_string());
                 }
@@ -1876,7 +1951,7 @@ mod tests {
         ) {
             for s in [&s, &t, &u] {
                 let mut got = Vec::new();
-                for_each_cluster(s, |i, j, one| {
+                for_each_cluster(s, |i, j, one: Option<char>| {
                     if let Some(c) = one {
                         assert_eq!(&s[i..j], c.to_string());
                     }

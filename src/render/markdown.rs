@@ -9,6 +9,24 @@ fn is_east_asian(c: char) -> bool {
     c.width() == Some(2) && !matches!(c, '\u{1100}'..='\u{11ff}' | '\u{ac00}'..='\u{d7af}')
 }
 
+/// `s.split('\n')`, with the newlines looked for many bytes at a time.
+fn lines(s: &str) -> impl Iterator<Item = &str> {
+    let mut rest = Some(s);
+    std::iter::from_fn(move || {
+        let r = rest?;
+        match memchr::memchr(b'\n', r.as_bytes()) {
+            Some(i) => {
+                rest = Some(&r[i + 1..]);
+                Some(&r[..i])
+            }
+            None => {
+                rest = None;
+                Some(r)
+            }
+        }
+    })
+}
+
 fn fence_of(line: &str) -> Option<&str> {
     let t = line.trim_start();
     if line.len() - t.len() > 3 {
@@ -101,7 +119,7 @@ fn preprocess_in(body: &str, piece: usize) -> String {
 fn preprocess_lines(body: &str, from: usize, to: usize) -> String {
     let mut out = String::with_capacity(to - from);
     let mut fence: Option<&str> = None;
-    let mut lines = body[from..].split('\n').peekable();
+    let mut lines = lines(&body[from..]).peekable();
     let mut at = from;
     while let Some(line) = lines.next() {
         if at > to || (at == to && to < body.len()) {
@@ -164,15 +182,23 @@ pub fn to_html(body: &str) -> String {
 /// pieces might not be what it does to the whole.
 pub(super) fn to_html_then<T: Send>(body: &str, then: impl Fn(String, bool) -> T + Sync) -> Vec<T> {
     let md = preprocess(body);
-    let pieces = pieces(&md, PIECE_BYTES);
-    if pieces.len() == 1 {
-        return vec![then(comrak_html(&md), true)];
+    let across = reaches_across(&md);
+    let html_of = |p: &str| {
+        if across {
+            comrak_html(p)
+        } else {
+            piece_html(p)
+        }
+    };
+    if across || md.len() <= PIECE_BYTES {
+        return vec![then(html_of(&md), true)];
     }
+    let pieces = cut(&md, PIECE_BYTES);
     pieces
         .par_iter()
         .enumerate()
         .map(|(i, p)| {
-            let html = comrak_html(p);
+            let html = html_of(p);
             let ends_line = html.is_empty() || html.ends_with('\n') || i + 1 == pieces.len();
             then(html, ends_line)
         })
@@ -196,6 +222,11 @@ pub fn pieces(md: &str, target: usize) -> Vec<&str> {
     if md.len() <= target || reaches_across(md) {
         return vec![md];
     }
+    cut(md, target)
+}
+
+/// [`pieces`] of `md`, known to hold no block that reaches across blank lines.
+fn cut(md: &str, target: usize) -> Vec<&str> {
     let b = md.as_bytes();
     let blank = |line: &[u8]| {
         line.iter()
@@ -303,7 +334,107 @@ fn starts_list_item(line: &str) -> bool {
     rest.is_empty() || rest.starts_with([' ', '\t'])
 }
 
+/// The HTML of `md`, which holds no block that reaches across blank lines: its plain
+/// paragraphs (most of a news post) written here, the rest by comrak. Each run of
+/// [`cut`]s that are not plain is parsed in one go; joined, the HTML of the cuts is the
+/// HTML of the whole.
+fn piece_html(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() + md.len() / 4);
+    let mut parsed_to = 0;
+    let mut at = 0;
+    for p in cut(md, 0) {
+        if is_plain(p) {
+            if parsed_to < at {
+                comrak_html_into(&md[parsed_to..at], &mut html);
+            }
+            plain_html(p, &mut html);
+            parsed_to = at + p.len();
+        }
+        at += p.len();
+    }
+    if parsed_to < md.len() {
+        comrak_html_into(&md[parsed_to..], &mut html);
+    }
+    html
+}
+
+/// Whether `x` means something to comrak inside a paragraph with the options of
+/// [`comrak_html`] (its `special` table but `w`, plus `@` for e-mail autolinks, `|` for
+/// tables, and the `"` and `>` it escapes), or is a control character but the newline.
+/// Written as comparisons, which the compiler does many bytes at a time.
+#[inline(always)]
+fn not_plain(x: u8) -> bool {
+    (x < 0x20 && x != b'\n')
+        | (x == 0x7f)
+        | (x == b'_')
+        | (x == b'*')
+        | (x == b'"')
+        | (x == b'`')
+        | (x == b'\\')
+        | (x == b'&')
+        | (x == b'<')
+        | (x == b'>')
+        | (x == b'[')
+        | (x == b']')
+        | (x == b'!')
+        | (x == b':')
+        | (x == b'~')
+        | (x == b'@')
+        | (x == b'|')
+}
+
+/// Whether `md` is paragraphs of plain text alone, which comrak gives back as they are,
+/// each in `<p>`: no byte that is [`not_plain`] and no `www.` (an autolink), and no line that
+/// starts with a space, a list item, or one of `#+-=` (a heading, a rule), or ends with a
+/// space (a hard break).
+fn is_plain(md: &str) -> bool {
+    let b = md.as_bytes();
+    if b.chunks(64)
+        .any(|c| c.iter().fold(false, |acc, &x| acc | not_plain(x)))
+        || memchr::memmem::find(b, b"www.").is_some()
+    {
+        return false;
+    }
+    lines(md).all(|line| match line.as_bytes() {
+        [] => true,
+        [first, .., last] | [first @ last] => {
+            line.bytes().all(|x| x == b' ')
+                || !(matches!(first, b' ' | b'#' | b'+' | b'-' | b'=')
+                    || *last == b' '
+                    || first.is_ascii_digit() && starts_list_item(line))
+        }
+    })
+}
+
+/// The HTML comrak gives for [`is_plain`] `md`.
+fn plain_html(md: &str, out: &mut String) {
+    let mut open = false;
+    for line in lines(md) {
+        if line.trim_matches(' ').is_empty() {
+            if open {
+                out.push_str("</p>\n");
+                open = false;
+            }
+            continue;
+        }
+        out.push_str(if open { "\n" } else { "<p>" });
+        out.push_str(line);
+        open = true;
+    }
+    if open {
+        out.push_str("</p>\n");
+    }
+}
+
+/// As `comrak::markdown_to_html`, into a string sized for the usual HTML of a text, so
+/// that it is not copied as it grows.
 fn comrak_html(md: &str) -> String {
+    let mut html = String::with_capacity(md.len() + md.len() / 4);
+    comrak_html_into(md, &mut html);
+    html
+}
+
+fn comrak_html_into(md: &str, html: &mut String) {
     let mut options = comrak::Options::default();
     options.extension.table = true;
     options.extension.strikethrough = true;
@@ -312,14 +443,10 @@ fn comrak_html(md: &str) -> String {
     options.extension.cjk_friendly_emphasis = true;
     // Raw HTML is the point of these posts; it is only ever turned into text, never run.
     options.render.r#unsafe = true;
-    // As markdown_to_html, into a string sized for the usual HTML of a text, so that it
-    // is not copied as it grows.
     let arena = comrak::Arena::new();
     let root = comrak::parse_document(&arena, md, &options);
-    let mut html = String::with_capacity(md.len() + md.len() / 4);
     // Writing to a String does not fail.
-    let _ = comrak::format_html(root, &options, &mut html);
-    html
+    let _ = comrak::format_html(root, &options, html);
 }
 
 #[cfg(test)]
@@ -374,12 +501,105 @@ mod tests {
         "[^1]: note",
     ];
 
+    /// Pieces of lines for [`piece_html_is_comrak_html`]: mostly plain text …
+    const PLAIN_BITS: &[&str] = &[
+        "中文",
+        "，",
+        "。",
+        "（603461）",
+        "57.24%",
+        "841.7亿元",
+        "6月15日",
+        "2023-07-03",
+        "Steel",
+        " rate",
+        "it's",
+        "a.b",
+        "w",
+        "ww.",
+        "x=y",
+        "a+b",
+        "1",
+        "3.",
+        "$",
+        "^",
+        "{}",
+        "(x)",
+        "é",
+        "\u{3000}",
+        "\u{a0}",
+        "",
+        " ",
+    ];
+
+    /// … and what may make a line or a paragraph something else.
+    const MARKUP_BITS: &[&str] = &[
+        "*",
+        "_",
+        "`",
+        "\\",
+        "&",
+        "&amp;",
+        "<",
+        ">",
+        "\"",
+        "[",
+        "]",
+        "!",
+        ":",
+        "~",
+        "@",
+        "|",
+        "#",
+        "# ",
+        "-",
+        "- ",
+        "+ ",
+        "=",
+        "===",
+        "---",
+        "1. ",
+        "2) ",
+        "  ",
+        "   ",
+        "    ",
+        "\t",
+        "www.",
+        "www.x.com",
+        "http://x.y",
+        "a@b.cn",
+        "\u{0}",
+        "\r",
+        "\u{7f}",
+    ];
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 3000,
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        /// Plain paragraphs written directly, the rest by comrak, give comrak's HTML of the
+        /// whole.
+        #[test]
+        fn piece_html_is_comrak_html(
+            lines in prop::collection::vec(
+                prop::collection::vec(
+                    prop_oneof![
+                        12 => prop::sample::select(PLAIN_BITS),
+                        1 => prop::sample::select(MARKUP_BITS),
+                    ],
+                    0..8,
+                ),
+                0..12,
+            ),
+            end in prop::sample::select(&["", "\n", "\n\n"][..]),
+        ) {
+            let md = lines.iter().map(|l| l.concat()).collect::<Vec<_>>().join("\n") + end;
+            prop_assume!(!reaches_across(&md));
+            prop_assert_eq!(piece_html(&md), comrak_html(&md), "{:?}", md);
+        }
 
         /// Cut wherever [`pieces`] allows, a document gives the HTML it gives whole.
         #[test]
@@ -468,6 +688,26 @@ mod tests {
                 preprocess_lines(&body, 0, body.len()),
                 "{:?}", body
             );
+        }
+    }
+
+    #[test]
+    fn news_paragraphs_are_plain() {
+        let md = "457.3亿元人民币，可以（603461）。\n6月11日获悉：不\n\n2023-07-03 it's 5%\n";
+        assert!(is_plain(md));
+        assert_eq!(
+            piece_html(md),
+            "<p>457.3亿元人民币，可以（603461）。\n6月11日获悉：不</p>\n<p>2023-07-03 it's 5%</p>\n"
+        );
+        for not in [
+            "1. 列表",
+            "## 标题",
+            "- 项",
+            "文字  \n换行",
+            "见 www.x.cn",
+            "**粗**",
+        ] {
+            assert!(!is_plain(not), "{not}");
         }
     }
 

@@ -212,51 +212,54 @@ where
     T: AsRef<[Ann]>,
 {
     let mut pre = false;
-    let spans = line
-        .filter(|(s, _)| !s.as_ref().is_empty())
-        .flat_map(|(s, tag)| {
-            let tag = tag.as_ref();
-            pre |= tag.contains(&Ann::Pre);
-            // html2text decodes entities (`&#27;`), so its output is cleaned again here.
-            let text = if s.as_ref().contains('\t') {
-                clean_inline(&s.as_ref().replace('\t', "    ")).into_owned()
-            } else {
-                // Clean text (nearly all) is moved into the span, not copied; the borrow
-                // of `s` ends before it is moved.
-                match clean_inline(s.as_ref()) {
-                    Cow::Owned(cleaned) => Some(cleaned),
-                    Cow::Borrowed(_) => None,
-                }
-                .unwrap_or_else(|| s.into())
-            };
-            let style = style_of(tag, theme);
-            if !text.contains(LINK_MARK) {
-                return vec![Span::styled(text, style)];
+    let mut spans = Vec::new();
+    for (s, tag) in line {
+        if s.as_ref().is_empty() {
+            continue;
+        }
+        let tag = tag.as_ref();
+        pre |= tag.contains(&Ann::Pre);
+        // Tabs and link marks are rare: both are looked for in one pass (the mark is the
+        // only character of [`LINK_MARK`]'s three-byte block in the text).
+        let rare = memchr::memchr2(b'\t', LINK_MARK_LEAD, s.as_ref().as_bytes()).is_some();
+        // html2text decodes entities (`&#27;`), so its output is cleaned again here.
+        let text = if rare && s.as_ref().contains('\t') {
+            clean_inline(&s.as_ref().replace('\t', "    ")).into_owned()
+        } else {
+            // Clean text (nearly all) is moved into the span, not copied; the borrow
+            // of `s` ends before it is moved.
+            match clean_inline(s.as_ref()) {
+                Cow::Owned(cleaned) => Some(cleaned),
+                Cow::Borrowed(_) => None,
             }
-            // A link's number is set in the style around the link, not the link's own.
-            let mut outer = tag.to_vec();
-            if let Some(i) = outer.iter().rposition(|a| *a == Ann::Link) {
-                outer.remove(i);
+            .unwrap_or_else(|| s.into())
+        };
+        let style = style_of(tag, theme);
+        if !rare || !text.contains(LINK_MARK) {
+            spans.push(Span::styled(text, style));
+            continue;
+        }
+        // A link's number is set in the style around the link, not the link's own.
+        let mut outer = tag.to_vec();
+        if let Some(i) = outer.iter().rposition(|a| *a == Ann::Link) {
+            outer.remove(i);
+        }
+        let outer = style_of(&outer, theme);
+        let mut rest = text.as_str();
+        while let Some(at) = rest.find(LINK_MARK) {
+            if at > 0 {
+                spans.push(Span::styled(rest[..at].to_string(), style));
             }
-            let outer = style_of(&outer, theme);
-            let mut spans = Vec::new();
-            let mut rest = text.as_str();
-            while let Some(at) = rest.find(LINK_MARK) {
-                if at > 0 {
-                    spans.push(Span::styled(rest[..at].to_string(), style));
-                }
-                let end = rest[at..]
-                    .find(MARK_END)
-                    .map_or(rest.len(), |e| at + e + MARK_END.len_utf8());
-                spans.push(Span::styled(rest[at..end].to_string(), outer));
-                rest = &rest[end..];
-            }
-            if !rest.is_empty() {
-                spans.push(Span::styled(rest.to_string(), style));
-            }
-            spans
-        })
-        .collect();
+            let end = rest[at..]
+                .find(MARK_END)
+                .map_or(rest.len(), |e| at + e + MARK_END.len_utf8());
+            spans.push(Span::styled(rest[at..end].to_string(), outer));
+            rest = &rest[end..];
+        }
+        if !rest.is_empty() {
+            spans.push(Span::styled(rest.to_string(), style));
+        }
+    }
     (spans, pre)
 }
 
@@ -349,6 +352,8 @@ pub(super) const MARK_END: char = '\u{e002}';
 /// document and [`MARK_END`]; [`number_links`] writes it as `[n]` once the chunks are
 /// joined and the numbers known.
 pub(super) const LINK_MARK: char = '\u{e003}';
+/// The first byte of [`LINK_MARK`] in UTF-8.
+const LINK_MARK_LEAD: u8 = 0xe0 | (LINK_MARK as u32 >> 12) as u8;
 
 type Config = html2text::config::Config<Decorator>;
 

@@ -39,7 +39,7 @@ fn fence_of(line: &str) -> Option<&str> {
 /// from one line of prose. `{% highlight x %}` blocks are turned into fences by the caller.
 fn strip_jekyll_syntax(line: &str, out: &mut String) {
     let mut rest = line;
-    while let Some(start) = rest.find('{') {
+    while let Some(start) = memchr::memchr(b'{', rest.as_bytes()) {
         let after = &rest[start..];
         let close = if after.starts_with("{%") {
             after.find("%}").map(|e| e + 2)

@@ -252,12 +252,13 @@ fn reference(name: &str) -> Option<char> {
 /// `text` with each whole reference [`reference`] knows decoded; `None` if `strict` and
 /// another reference, or an `&` that does not start a whole one, is met.
 fn decode_with(text: &str, strict: bool) -> Option<std::borrow::Cow<'_, str>> {
-    if !text.contains('&') {
+    let amp = |s: &str| memchr::memchr(b'&', s.as_bytes());
+    if amp(text).is_none() {
         return Some(text.into());
     }
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find('&') {
+    while let Some(at) = amp(rest) {
         out.push_str(&rest[..at]);
         rest = &rest[at + 1..];
         // A bare `&` before a space or the end is text.
@@ -307,7 +308,7 @@ impl<'a> Reader<'a> {
             return Some(Token::Eof);
         }
         if !rest.starts_with('<') {
-            let end = rest.find('<').unwrap_or(rest.len());
+            let end = memchr::memchr(b'<', rest.as_bytes()).unwrap_or(rest.len());
             self.at += end;
             return Some(Token::Text(&rest[..end]));
         }

@@ -569,6 +569,13 @@ trait ClusterSink {
             self.cluster(k, k + 3, Some(c));
         }
     }
+
+    /// `n` clusters from byte `start`, each an ASCII character but CR alone.
+    fn ascii(&mut self, b: &[u8], start: usize, n: usize) {
+        for (k, &x) in b.iter().enumerate().skip(start).take(n) {
+            self.cluster(k, k + 1, Some(char::from(x)));
+        }
+    }
 }
 
 impl<F: FnMut(usize, usize, Option<char>)> ClusterSink for F {
@@ -585,9 +592,7 @@ impl<F: FnMut(usize, usize, Option<char>)> ClusterSink for F {
 fn for_each_cluster(s: &str, mut f: impl ClusterSink) {
     let b = s.as_bytes();
     if s.is_ascii() && !b.contains(&b'\r') {
-        for (i, &x) in b.iter().enumerate() {
-            f.cluster(i, i + 1, Some(char::from(x)));
-        }
+        f.ascii(b, 0, b.len());
         return;
     }
     let mut i = 0;
@@ -606,6 +611,17 @@ fn for_each_cluster(s: &str, mut f: impl ClusterSink) {
             if i > start {
                 f.ideographs(b, start, (i - start) / 3);
                 (cur, _) = char_at(b, i);
+            }
+        }
+        // An ASCII character before another is a cluster of its own, but CR before LF.
+        if cur.is_ascii() && cur != '\r' {
+            let start = i;
+            while b.get(i + 1).is_some_and(|&x| x < 0x80 && x != b'\r') {
+                i += 1;
+            }
+            if i > start {
+                f.ascii(b, start, i - start);
+                (cur, len) = (char::from(b[i]), 1);
             }
         }
         let j = i + len;
@@ -748,6 +764,20 @@ impl ClusterSink for &mut Clusters<'_> {
             w,
             f,
         });
+    }
+
+    fn ascii(&mut self, b: &[u8], start: usize, n: usize) {
+        self.after_ideograph = false;
+        let base = self.base + start;
+        self.cl
+            .extend(b[start..start + n].iter().enumerate().map(|(k, &x)| {
+                let (w, f) = ASCII_CLASS[usize::from(x)];
+                Cl {
+                    off: (base + k) as u32,
+                    w,
+                    f,
+                }
+            }));
     }
 
     fn ideographs(&mut self, _: &[u8], start: usize, n: usize) {

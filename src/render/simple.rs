@@ -80,6 +80,21 @@ struct Inline {
     space: Option<Vec<Ann>>,
 }
 
+/// Whether the UTF-8 bytes `b[i..]` start a character of U+2010..U+2027 (dashes, quotes,
+/// ellipsis), U+3001..U+3029 (`、。〈》「」【】`) or U+FF01..U+FF5E (full-width `，！（）：；`),
+/// which all show and none of which is whitespace.
+fn punct_at(b: &[u8], i: usize) -> bool {
+    matches!(
+        b.get(i..i + 3),
+        Some(
+            [0xe2, 0x80, 0x90..=0xa7]
+                | [0xe3, 0x80, 0x81..=0xa9]
+                | [0xef, 0xbc, 0x81..=0xbf]
+                | [0xef, 0xbd, 0x80..=0x9e]
+        )
+    )
+}
+
 impl Inline {
     /// `None` for a character whose width html2text would count as zero (it would then
     /// handle words differently) or a control character.
@@ -88,20 +103,22 @@ impl Inline {
         let mut word_from = None;
         let mut i = 0;
         while i < b.len() {
-            // Ideographs (U+4E00..U+9FFF: E4 B8.. to E9 ..) and printable ASCII but the
-            // space are most of a text: one or two columns wide, not whitespace. They are
-            // read from the bytes; only other characters are decoded and looked up.
-            let x = b[i];
-            let plain = if (b'!'..=b'~').contains(&x) {
-                1
-            } else if ideograph_at(b, i) {
-                3
-            } else {
-                0
+            // Ideographs, the punctuation of Chinese text and printable ASCII but the space
+            // are most of a text: they show, and are not whitespace. Runs of them are read
+            // from the bytes; only other characters are decoded and looked up.
+            let plain = |i: usize| match b.get(i) {
+                Some(b'!'..=b'~') => 1,
+                _ if ideograph_at(b, i) || punct_at(b, i) => 3,
+                _ => 0,
             };
-            if plain > 0 {
+            if plain(i) > 0 {
                 word_from.get_or_insert(i);
-                i += plain;
+                loop {
+                    match plain(i) {
+                        0 => break,
+                        n => i += n,
+                    }
+                }
                 continue;
             }
             let Some(c) = text[i..].chars().next() else {
@@ -736,6 +753,23 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn punctuation_read_from_bytes_shows() {
+        let ranges = [
+            '\u{2010}'..='\u{2027}',
+            '\u{3001}'..='\u{3029}',
+            '\u{ff01}'..='\u{ff5e}',
+        ];
+        for c in ('\u{80}'..='\u{ffff}').filter(|c| c.len_utf8() == 3) {
+            let b = c.to_string();
+            let listed = ranges.iter().any(|r| r.contains(&c));
+            assert_eq!(punct_at(b.as_bytes(), 0), listed, "{c:?}");
+            if listed {
+                assert!(!c.is_whitespace() && c.width().unwrap_or(0) > 0, "{c:?}");
+            }
+        }
+    }
 
     #[test]
     fn decodes_known_references_only() {

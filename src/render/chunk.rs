@@ -469,9 +469,69 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
             too_deep: false,
         }];
     }
+    split_in(html, 0, html.len(), target).0
+}
+
+/// [`split`] with `target` 0 of `html`, which is made of consecutive sections each ending
+/// at one of `ends` (the last at the end of `html`), such as the HTML of the pieces the
+/// Markdown is parsed in: each section is scanned on its own, in parallel.
+///
+/// Where a section ends with nothing open (see [`split_in`]) and the next begins with a
+/// start tag, the scan of the whole would be in the same state after that tag as the scan
+/// of the section alone: the cuts are the same but perhaps one before that tag, which the
+/// whole has if the section ended after a block and [`cut_before`] says so, and which is
+/// undone otherwise by joining the pieces on either side. At any other join, the whole is
+/// scanned.
+pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
+    use rayon::prelude::*;
     let s = html.as_bytes();
+    let starts: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).collect();
+    let sections: Vec<(Vec<Piece<'a>>, Option<bool>)> = starts
+        .par_windows(2)
+        .map(|w| split_in(html, w[0], w[1], 0))
+        .collect();
+    let mut out: Vec<Piece<'a>> = Vec::new();
+    let mut after_block = Some(false);
+    for ((pieces, end), &at) in sections.into_iter().zip(&starts) {
+        let mut pieces = pieces.into_iter();
+        if at > 0 {
+            let Some(after_block) = after_block else {
+                return split(html, 0);
+            };
+            if !(s.get(at) == Some(&b'<') && s.get(at + 1).is_some_and(u8::is_ascii_alphabetic)) {
+                return split(html, 0);
+            }
+            if !(after_block && cut_before(s, at))
+                && let (Some(last), Some(first)) = (out.last_mut(), pieces.next())
+            {
+                last.html = &html[last.at..first.at + first.html.len()];
+                last.too_deep = first.too_deep;
+            }
+        }
+        out.extend(pieces);
+        after_block = end;
+    }
+    out
+}
+
+/// Whether, after a block and with nothing open, the scan cuts before the start tag at
+/// `at`.
+fn cut_before(s: &[u8], at: usize) -> bool {
+    let name_to = name_end(s, at + 1);
+    let Ok(name) = std::str::from_utf8(&s[at + 1..name_to]) else {
+        return false;
+    };
+    kind(name) & K_BLOCK_AFTER != 0
+        && tag_end(s, name_to).is_some_and(|(end, _)| text_first(s, end))
+}
+
+/// [`split`] of `html[from..to]`, scanned as if it were the whole document; and, if the
+/// scan followed the parser to `to` and ended with nothing open and nothing but white
+/// space after the last tag, whether it ended after a block.
+fn split_in(html: &str, from: usize, to: usize, target: usize) -> (Vec<Piece<'_>>, Option<bool>) {
+    let s = &html.as_bytes()[..to];
     let mut pieces = Vec::new();
-    let mut piece_start = 0;
+    let mut piece_start = from;
     // What the piece being gathered must reopen.
     let mut reopen = String::new();
     let mut scan = Scan {
@@ -481,7 +541,7 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
         after_block: false,
         too_deep: false,
     };
-    let mut at = 0;
+    let mut at = from;
     while let Some(lt) = memchr(b'<', &s[at..]).map(|i| at + i) {
         if !s[at..lt].iter().all(|&b| is_space(b)) {
             scan.after_block = false;
@@ -567,10 +627,13 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
     pieces.push(Piece {
         reopen,
         at: piece_start,
-        html: &html[piece_start..],
+        html: &html[piece_start..to],
         too_deep: scan.too_deep,
     });
-    pieces
+    // Where the scan stops following the parser, `at` is before a `<`.
+    let end =
+        (scan.open.is_empty() && s[at..].iter().all(|&b| is_space(b))).then_some(scan.after_block);
+    (pieces, end)
 }
 
 #[cfg(test)]
@@ -584,6 +647,35 @@ mod tests {
             failure_persistence: None,
             ..ProptestConfig::default()
         })]
+
+        /// Scanned in sections, in parallel, a document is cut as it is scanned whole.
+        #[test]
+        fn sections_are_cut_as_the_whole(
+            parts in prop::collection::vec(
+                (
+                    prop::sample::select(&[
+                        "<p>", "</p>", "<p>文字</p>\n", "<h2>标题</h2>\n", "<ul>\n<li>x</li>\n</ul>\n",
+                        "<blockquote>\n<p>q</p>\n</blockquote>\n", "<pre><code>c\n</code></pre>\n",
+                        "<b>", "</b>", "<div>", "</div>", "<br />", "<!-- c -->", "<!--", "<script>",
+                        "</script>", "<table>", "</table>", "text", " ", "\n", "&nbsp;", "<",
+                    ][..]),
+                    any::<bool>(),
+                ),
+                0..40,
+            )
+        ) {
+            let html: String = parts.iter().map(|(p, _)| *p).collect();
+            let mut ends = Vec::new();
+            let mut at = 0;
+            for (p, end) in &parts {
+                at += p.len();
+                if *end && at < html.len() {
+                    ends.push(at);
+                }
+            }
+            ends.push(html.len());
+            prop_assert_eq!(split_sections(&html, &ends), split(&html, 0), "{:?} {:?}", html, ends);
+        }
 
         /// Any soup of tag fragments: no panic, and the pieces are the input, cut only
         /// before a start tag.
@@ -604,6 +696,15 @@ mod tests {
                 prop_assert!(p.starts_with('<') && !p.starts_with("</"), "{:?}", pieces);
             }
         }
+    }
+
+    #[test]
+    fn paragraphs_in_sections() {
+        let html = "<p>a</p>\n<p>b</p>\n<h2>c</h2>\n<p>d</p>\n";
+        let ends = [9, 18, 29, html.len()];
+        let pieces = split_sections(html, &ends);
+        assert_eq!(pieces, split(html, 0));
+        assert_eq!(pieces.len(), 4);
     }
 
     fn cuts(html: &str) -> Vec<&str> {

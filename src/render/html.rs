@@ -724,19 +724,36 @@ pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Documen
     };
     let pieces = super::markdown::to_html_then(body, clean);
     match pieces.into_iter().collect::<Option<Vec<String>>>() {
-        Some(html) => parse_clean(&html.concat(), PIECE_BYTES, theme, amb),
+        Some(html) => {
+            let ends: Vec<usize> = html
+                .iter()
+                .scan(0, |end, h| {
+                    *end += h.len();
+                    Some(*end)
+                })
+                .collect();
+            parse_clean(&html.concat(), &ends, PIECE_BYTES, theme, amb)
+        }
         // Not seen from comrak, whose blocks end lines: made and cleaned whole instead.
         None => parse(&super::markdown::to_html(body), theme, amb),
     }
 }
 
 fn parse_in_pieces(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
-    parse_clean(&without_controls(html), task, theme, amb)
+    let html = without_controls(html);
+    parse_clean(&html, &[html.len()], task, theme, amb)
 }
 
-/// [`parse_in_pieces`] of HTML that [`without_controls`] has cleaned.
-fn parse_clean(html: &str, task: usize, theme: &Theme, amb: AmbiguousWidth) -> Document {
-    let parts = super::chunk::split(html, 0);
+/// [`parse_in_pieces`] of HTML that [`without_controls`] has cleaned, made of sections
+/// ending at `ends` (see [`super::chunk::split_sections`]).
+fn parse_clean(
+    html: &str,
+    ends: &[usize],
+    task: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Document {
+    let parts = super::chunk::split_sections(html, ends);
     // Consecutive parts, at least `task` bytes of them.
     let mut tasks = Vec::new();
     let (mut first, mut bytes) = (0, 0);

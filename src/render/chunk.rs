@@ -485,6 +485,10 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
 pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
     use rayon::prelude::*;
     let s = html.as_bytes();
+    if ends.len() < 2 {
+        // Handing one section to the thread pool would only add the wait for a thread.
+        return split(html, 0);
+    }
     let starts: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).collect();
     let sections: Vec<(Vec<Piece<'a>>, Option<bool>)> = starts
         .par_windows(2)

@@ -779,9 +779,16 @@ fn parse_clean(
         offsets.push(links);
         links += doc.links.len();
     }
-    docs.par_iter_mut()
-        .zip(offsets)
-        .for_each(|(doc, offset)| number_links(&mut doc.blocks, offset));
+    if tasks.len() == 1 {
+        // A short post: not worth waking the thread pool for.
+        for (doc, offset) in docs.iter_mut().zip(offsets) {
+            number_links(&mut doc.blocks, offset);
+        }
+    } else {
+        docs.par_iter_mut()
+            .zip(offsets)
+            .for_each(|(doc, offset)| number_links(&mut doc.blocks, offset));
+    }
     let mut out = Document::default();
     for mut doc in docs {
         if doc.blocks.is_empty() {

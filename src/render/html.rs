@@ -219,8 +219,8 @@ where
         }
         let tag = tag.as_ref();
         pre |= tag.contains(&Ann::Pre);
-        // Tabs and link marks are rare: both are looked for in one pass (the mark is the
-        // only character of [`LINK_MARK`]'s three-byte block in the text).
+        // Tabs and link marks are rare: both are looked for in one pass, the mark by its
+        // first byte (which it shares with the rest of U+E000..U+EFFF).
         let rare = memchr::memchr2(b'\t', LINK_MARK_LEAD, s.as_ref().as_bytes()).is_some();
         // html2text decodes entities (`&#27;`), so its output is cleaned again here.
         let text = if rare && s.as_ref().contains('\t') {

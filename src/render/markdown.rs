@@ -171,7 +171,7 @@ fn preprocess_lines(body: &str, from: usize, to: usize) -> String {
 
 /// Markdown + raw HTML → HTML, with CommonMark plus the extensions Jekyll sites use
 /// (tables, strikethrough, bare URLs) and CJK-friendly emphasis, so `**重要。**后文` is bold.
-/// A long body is cut into pieces (see [`pieces`]) parsed in parallel.
+/// A long body is cut into pieces (see [`cut`]) parsed in parallel.
 pub fn to_html(body: &str) -> String {
     to_html_then(body, |html, _| html).concat()
 }
@@ -208,16 +208,8 @@ pub(super) fn to_html_then<T: Send>(body: &str, then: impl Fn(String, bool) -> T
 /// Pieces parsed by one task are at least this long.
 const PIECE_BYTES: usize = 64 * 1024;
 
-/// `md` cut into pieces of at least `target` bytes (the last may be shorter) whose HTML,
-/// joined, is the HTML of the whole. A cut falls only before a line that follows a blank
-/// line, starts at the margin and starts no list item: there a blank line has ended every
-/// block but a list, which only an indented line or a new item would continue.
-///
-/// That holds only without the blocks that reach across blank lines or across the whole
-/// document, so a document that may hold one is not cut: fenced code (any ```` ``` ```` or
-/// `~~~`), the HTML blocks a blank line does not end (`<pre>`, `<script>`, `<style>`,
-/// `<textarea>`, `<?`, `<![`, a comment or `<!X` not closed on its line), link reference
-/// definitions and footnotes (any `]:`).
+/// [`cut`], or `md` whole if it may hold a block that reaches across blank lines.
+#[cfg(test)]
 pub fn pieces(md: &str, target: usize) -> Vec<&str> {
     if md.len() <= target || reaches_across(md) {
         return vec![md];
@@ -225,7 +217,16 @@ pub fn pieces(md: &str, target: usize) -> Vec<&str> {
     cut(md, target)
 }
 
-/// [`pieces`] of `md`, known to hold no block that reaches across blank lines.
+/// `md` cut into pieces of at least `target` bytes (the last may be shorter) whose HTML,
+/// joined, is the HTML of the whole. A cut falls only before a line that follows a blank
+/// line, starts at the margin and starts no list item: there a blank line has ended every
+/// block but a list, which only an indented line or a new item would continue.
+///
+/// That holds only without the blocks that reach across blank lines or across the whole
+/// document, so a document that may hold one ([`reaches_across`]) must not be cut: fenced
+/// code (any ```` ``` ```` or `~~~`), the HTML blocks a blank line does not end (`<pre>`,
+/// `<script>`, `<style>`, `<textarea>`, `<?`, `<![`, a comment or `<!X` not closed on its
+/// line), link reference definitions and footnotes (any `]:`).
 fn cut(md: &str, target: usize) -> Vec<&str> {
     let b = md.as_bytes();
     let blank = |line: &[u8]| {
@@ -271,7 +272,7 @@ fn cut(md: &str, target: usize) -> Vec<&str> {
     out
 }
 
-/// Whether `md` may hold a block that a blank line does not end (see [`pieces`]).
+/// Whether `md` may hold a block that a blank line does not end (see [`cut`]).
 fn reaches_across(md: &str) -> bool {
     let b = md.as_bytes();
     // `]` and `<` are rarer than `:` and `?` (times, URLs), so they are looked for.

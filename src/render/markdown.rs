@@ -27,6 +27,13 @@ fn lines(s: &str) -> impl Iterator<Item = &str> {
     })
 }
 
+/// Whether `b` holds the start of a code fence anywhere.
+fn has_fence(b: &[u8]) -> bool {
+    ["```", "~~~"]
+        .iter()
+        .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
+}
+
 fn fence_of(line: &str) -> Option<&str> {
     let t = line.trim_start();
     if line.len() - t.len() > 3 {
@@ -92,9 +99,7 @@ fn preprocess_in(body: &str, piece: usize) -> String {
     let b = body.as_bytes();
     // `{` is rare in prose; the `%` of `{%` is not, in financial news.
     if body.len() < 2 * piece
-        || ["```", "~~~"]
-            .iter()
-            .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
+        || has_fence(b)
         || memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'%'))
     {
         return preprocess_lines(body, 0, body.len());
@@ -229,10 +234,6 @@ pub fn pieces(md: &str, target: usize) -> Vec<&str> {
 /// line), link reference definitions and footnotes (any `]:`).
 fn cut(md: &str, target: usize) -> Vec<&str> {
     let b = md.as_bytes();
-    let blank = |line: &[u8]| {
-        line.iter()
-            .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
-    };
     // Only the lines from `target` bytes after the last cut are looked at: the first line
     // starting there, and whether the line before it is blank.
     let skip = |from: usize| {
@@ -245,7 +246,7 @@ fn cut(md: &str, target: usize) -> Vec<&str> {
         };
         let before = &b[..at.saturating_sub(1)];
         let prev = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
-        (at, at > 0 && blank(&b[prev..at]))
+        (at, at > 0 && is_blank(&b[prev..at]))
     };
     let mut out = Vec::new();
     let mut start = 0;
@@ -253,7 +254,7 @@ fn cut(md: &str, target: usize) -> Vec<&str> {
     while at < b.len() {
         let end = memchr::memchr(b'\n', &b[at..]).map_or(b.len(), |i| at + i + 1);
         let line = &md[at..end];
-        if blank(line.as_bytes()) {
+        if is_blank(line.as_bytes()) {
             after_blank = true;
         } else if after_blank
             && !line.starts_with([' ', '\t'])
@@ -272,15 +273,17 @@ fn cut(md: &str, target: usize) -> Vec<&str> {
     out
 }
 
+/// Whether `line` (with or without its newline) is blank to CommonMark.
+fn is_blank(line: &[u8]) -> bool {
+    line.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
 /// Whether `md` may hold a block that a blank line does not end (see [`cut`]).
 fn reaches_across(md: &str) -> bool {
     let b = md.as_bytes();
     // `]` and `<` are rarer than `:` and `?` (times, URLs), so they are looked for.
-    if ["```", "~~~"]
-        .iter()
-        .any(|n| memchr::memmem::find(b, n.as_bytes()).is_some())
-        || memchr::memchr_iter(b']', b).any(|i| b.get(i + 1) == Some(&b':'))
-    {
+    if has_fence(b) || memchr::memchr_iter(b']', b).any(|i| b.get(i + 1) == Some(&b':')) {
         return true;
     }
     for i in memchr::memchr_iter(b'<', b) {
@@ -399,7 +402,7 @@ fn is_plain(md: &str) -> bool {
     lines(md).all(|line| match line.as_bytes() {
         [] => true,
         [first, .., last] | [first @ last] => {
-            line.bytes().all(|x| x == b' ')
+            is_blank(line.as_bytes())
                 || !(matches!(first, b' ' | b'#' | b'+' | b'-' | b'=')
                     || *last == b' '
                     || first.is_ascii_digit() && starts_list_item(line))
@@ -411,7 +414,7 @@ fn is_plain(md: &str) -> bool {
 fn plain_html(md: &str, out: &mut String) {
     let mut open = false;
     for line in lines(md) {
-        if line.trim_matches(' ').is_empty() {
+        if is_blank(line.as_bytes()) {
             if open {
                 out.push_str("</p>\n");
                 open = false;

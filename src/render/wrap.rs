@@ -562,11 +562,7 @@ trait ClusterSink {
     /// alone and followed by another: the bulk of a Chinese text, handed over in one call.
     fn ideographs(&mut self, b: &[u8], start: usize, n: usize) {
         for k in (start..start + 3 * n).step_by(3) {
-            let u = (u32::from(b[k] & 0x0f) << 12)
-                | (u32::from(b[k + 1] & 0x3f) << 6)
-                | u32::from(b[k + 2] & 0x3f);
-            let c = char::from_u32(u).unwrap_or(char::REPLACEMENT_CHARACTER);
-            self.cluster(k, k + 3, Some(c));
+            self.cluster(k, k + 3, Some(char_at(b, k).0));
         }
     }
 

@@ -56,10 +56,13 @@
 //!
 //! # Cost
 //! One pass to segment (a `Vec` of 8-byte cluster records, one for the
-//! concatenated text when there is more than one span), one pass over
-//! break opportunities, one greedy pass over rows that re-reads at most the
-//! overhang of each row. Output spans borrow from `Cow::Borrowed` input and
-//! copy `Cow::Owned` input slices. Adjacent pieces are not merged.
+//! concatenated text when there is more than one span), then a greedy pass
+//! over rows by width alone that re-reads at most the overhang of each row.
+//! Break opportunities are worked out only where a row's end is chosen:
+//! from the last run of ideographs before it, so in Chinese text most of
+//! the punctuation and numbers are never looked at. Output spans borrow
+//! from `Cow::Borrowed` input and copy `Cow::Owned` input slices. Adjacent
+//! pieces are not merged.
 
 use std::borrow::Cow;
 
@@ -725,6 +728,9 @@ struct Para<'a> {
     cl: Vec<Cl>,
     /// Indices of placeholder clusters, ascending.
     ph: Vec<usize>,
+    /// Clusters before this one have their breaks marked, from where the marking last
+    /// started (see [`Para::mark_to`]).
+    marked: usize,
 }
 
 /// [`Para::new`]'s clusters as they are read, span by span.
@@ -849,21 +855,55 @@ impl<'a> Para<'a> {
                 bases,
                 cl,
                 ph,
+                marked: 0,
             },
             text,
         ))
     }
 
-    /// UAX #14 break opportunities (`UAX`). Between two ideographs there is always one
-    /// (ID ÷ ID), and what the rules decide after an ideograph does not depend on what
-    /// came before it; so the text is cut there, and only the pieces between that hold
-    /// more than one cluster go through `linebreaks`. In Chinese text most of it is
-    /// skipped, and most of the rest is one punctuation mark between two ideographs,
-    /// looked up in [`uax_around`].
-    fn mark_uax(&mut self, text: &str) {
+    /// Marks the breaks of clusters `start..y` (UAX #14, then context, then [`OK`] for
+    /// continuation width `cw`) where `y` is the first run of ideographs after `o`, so that
+    /// every cluster of `start..=o` has its final flags. `start` is where a row's scan
+    /// starts reading flags: from a [`RUN`] cluster on, the clusters before it are never
+    /// read again (see [`wrap`]), so they are left unmarked.
+    fn mark_to(&mut self, text: &str, start: usize, o: usize, cw: usize) {
         let n = self.cl.len();
-        let mut from = 0;
-        let mut k = 1;
+        if o < self.marked {
+            return;
+        }
+        // Marking may start afresh at a cluster of a run (each pass's pieces end there),
+        // anywhere else only where it stopped.
+        let a = if start > self.marked && self.cl[start].f & RUN != 0 {
+            start
+        } else {
+            self.marked
+        };
+        // The first cluster of a run after `o`, where every pass's pieces end.
+        let mut y = o + 1;
+        while y < n && !(self.cl[y].f & RUN != 0 && self.cl[y - 1].f & RUN == 0) {
+            y += 1;
+        }
+        self.mark_uax(text, a, y);
+        self.mark_breaks(a, y);
+        self.mark_ok(cw, a, y);
+        self.marked = y;
+    }
+
+    /// UAX #14 break opportunities (`UAX`) of the clusters from `a` (the start, or a
+    /// [`RUN`] cluster) to `y` (the end, or the first cluster of a run). Between two
+    /// ideographs there is always one (ID ÷ ID), and what the rules decide after an
+    /// ideograph does not depend on what came before it; so the text is cut there, and only
+    /// the pieces between that hold more than one cluster go through `linebreaks`. In
+    /// Chinese text most of it is skipped, and most of the rest is one punctuation mark
+    /// between two ideographs, looked up in [`uax_around`].
+    fn mark_uax(&mut self, text: &str, a: usize, y: usize) {
+        let n = self.cl.len();
+        let mut from = a;
+        // The ideographs that follow are pieces of one cluster, marked already.
+        while from + 1 < n && self.cl[from + 1].f & RUN != 0 {
+            from += 1;
+        }
+        let mut k = from + 1;
         while k <= n {
             if k < n && (self.cl[k - 1].f & self.cl[k].f & IDEO == 0) {
                 k += 1;
@@ -899,8 +939,10 @@ impl<'a> Para<'a> {
             if k < n {
                 self.cl[k].f |= UAX;
             }
+            if k >= y {
+                return;
+            }
             from = k;
-            // The ideographs that follow are pieces of one cluster, marked already.
             while from + 1 < n && self.cl[from + 1].f & RUN != 0 {
                 from += 1;
             }
@@ -908,13 +950,14 @@ impl<'a> Para<'a> {
         }
     }
 
-    /// Context flags: NS after CJK, BRK, URL.
-    fn mark_breaks(&mut self, text: &str) {
-        self.mark_uax(text);
-        let mut leading_ws = true;
-        for k in 0..self.cl.len() {
+    /// Context flags of the clusters `a..y` (see [`Self::mark_uax`]): NS after CJK, BRK,
+    /// URL.
+    fn mark_breaks(&mut self, a: usize, y: usize) {
+        // Before a RUN cluster there is an ideograph, which ended any leading whitespace.
+        let mut leading_ws = a == 0;
+        for k in a..y {
             let mut f = self.cl[k].f;
-            // Its flags are final, and an ideograph before it ended any leading whitespace.
+            // Its flags are final.
             if f & RUN != 0 {
                 continue;
             }
@@ -944,11 +987,16 @@ impl<'a> Para<'a> {
         }
     }
 
-    /// Turn break opportunities into OK breaks for continuation width `cw`.
-    fn mark_ok(&mut self, cw: usize) {
+    /// Turns the break opportunities of the clusters `a..y` (see [`Self::mark_uax`]) into
+    /// OK breaks for continuation width `cw`.
+    fn mark_ok(&mut self, cw: usize, a: usize, y: usize) {
         let n = self.cl.len();
-        let mut a = 0;
-        let mut k = 1;
+        let mut a = a;
+        // Between ideographs every cluster is a piece of its own, marked already.
+        while a + 1 < n && self.cl[a + 1].f & RUN != 0 {
+            a += 1;
+        }
+        let mut k = a + 1;
         while k <= n {
             if k == n || self.cl[k].f & BRK != 0 {
                 if k < n {
@@ -958,9 +1006,12 @@ impl<'a> Para<'a> {
                     refine(&mut self.cl[a..k], cw, 1);
                 }
                 a = k;
-                // Between ideographs every cluster is a piece of its own, marked already.
                 while a + 1 < n && self.cl[a + 1].f & RUN != 0 {
                     a += 1;
+                }
+                // A segment ends at `y`, or the run just passed holds it.
+                if a >= y {
+                    return;
                 }
                 k = a;
             }
@@ -1055,16 +1106,22 @@ pub fn wrap(
     let Some((mut p, text)) = Para::new(spans, width, amb) else {
         return split_hard(spans, width, amb);
     };
-    p.mark_breaks(&text);
-    drop(text);
-    let hang_w: usize = hang.iter().map(|s| str_width(&s.content, amb)).sum();
-    let hang_ok = hang_w + 2 <= width;
-    let cw = if hang_ok { width - hang_w } else { width };
-    p.mark_ok(cw);
+    rows(&mut p, &text, hang, width, amb)
+}
+
+/// [`wrap`]'s rows of `p`, whose text is `text`; its breaks are marked as the rows need
+/// them.
+fn rows(
+    p: &mut Para<'_>,
+    text: &str,
+    hang: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+) -> Vec<Line<'static>> {
+    let (hang_ok, cw) = continuation(hang, width, amb);
 
     const NONE: usize = usize::MAX;
-    let cl = &p.cl;
-    let n = cl.len();
+    let n = p.cl.len();
     let mut rows = Vec::with_capacity(n / width.max(1) + 1);
     let (mut span_cur, mut ph_cur) = (0, 0);
     let mut s = 0;
@@ -1072,7 +1129,7 @@ pub fn wrap(
     let mut no_hang = false;
     loop {
         if !first {
-            while s < n && cl[s].f & WS != 0 {
+            while s < n && p.cl[s].f & WS != 0 {
                 s += 1;
             }
             if s == n {
@@ -1083,74 +1140,35 @@ pub fn wrap(
         let avail = if hang_on { cw } else { width };
         let row_hang = if hang_on { Some(hang) } else { None };
 
-        // Scan until the first cluster that does not fit, remembering the
-        // last break of each kind: OK and kinsoku-clean, kinsoku-clean and
-        // not inside a short word, OK.
+        // First the widths alone: where the row overflows, and the last cluster of a run
+        // of ideographs before that which follows a cluster of this row. A break before
+        // such a cluster is allowed and clean, and taking it leaves no space at the row's
+        // end: no break before it can be better, so the breaks are read from there on.
         let mut run = 0usize;
         let mut ws_run = 0usize;
         let mut last = NONE;
-        // Breaks where the row keeps one space at its end, and breaks where that space
-        // would not fit (used only when there is nothing else).
-        let (mut okv, mut softv, mut ok) = (NONE, NONE, NONE);
-        let (mut tight_okv, mut tight_softv, mut tight_ok) = (NONE, NONE, NONE);
+        let mut from = (s, run, ws_run, last);
         let mut k = s;
         let overflow = loop {
             if k == n {
                 break None;
             }
-            let c = cl[k];
-            if c.f & RUN != 0 {
-                // After an ideograph of this row, if any: a clean allowed break, and no
-                // space before it.
-                if last != NONE {
-                    (okv, softv, ok) = (k, k, k);
+            let c = p.cl[k];
+            if c.f & WS == 0 {
+                if c.f & RUN != 0 && last != NONE {
+                    from = (k, run, ws_run, last);
                 }
                 let nw = run + usize::from(c.w);
                 if nw > avail {
                     break Some(k);
                 }
                 (run, last, ws_run) = (nw, k, 0);
-                k += 1;
-                continue;
-            }
-            if c.f & WS == 0 {
-                if last != NONE {
-                    let clean = c.f & NS == 0 && cl[last].f & NE == 0;
-                    let is_ok = c.f & OK != 0;
-                    let roomy = ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail;
-                    let (okv, softv, ok) = if roomy {
-                        (&mut okv, &mut softv, &mut ok)
-                    } else {
-                        (&mut tight_okv, &mut tight_softv, &mut tight_ok)
-                    };
-                    if is_ok {
-                        *ok = k;
-                    }
-                    if clean {
-                        if is_ok {
-                            *okv = k;
-                            *softv = k;
-                        } else if c.f & WORD == 0 || cl[k - 1].f & WORD == 0 {
-                            *softv = k;
-                        }
-                    }
-                }
-                ws_run = 0;
-                let nw = run + usize::from(c.w);
-                if nw > avail {
-                    break Some(k);
-                }
-                run = nw;
-                last = k;
             } else {
                 run += usize::from(c.w);
                 ws_run += usize::from(c.w);
             }
             k += 1;
         };
-        let or = |a: usize, b: usize| if a == NONE { b } else { a };
-        let (okv, softv, ok) = (or(okv, tight_okv), or(softv, tight_softv), or(ok, tight_ok));
-
         let Some(o) = overflow else {
             let e = if last == NONE { s } else { last + 1 };
             rows.push(p.row(s, e, row_hang, &mut span_cur, &mut ph_cur));
@@ -1175,13 +1193,71 @@ pub fn wrap(
             first = false;
             continue;
         }
+
+        // Then the breaks up to the overflow, remembering the last of each kind: OK and
+        // kinsoku-clean, kinsoku-clean and not inside a short word, OK.
+        p.mark_to(text, from.0, o, cw);
+        let cl = &p.cl;
+        let (mut k, mut run, mut ws_run, mut last) = from;
+        // Breaks where the row keeps one space at its end, and breaks where that space
+        // would not fit (used only when there is nothing else).
+        let (mut okv, mut softv, mut ok) = (NONE, NONE, NONE);
+        let (mut tight_okv, mut tight_softv, mut tight_ok) = (NONE, NONE, NONE);
+        while k < o {
+            let c = cl[k];
+            if c.f & RUN != 0 {
+                // After an ideograph of this row, if any: a clean allowed break, and no
+                // space before it.
+                if last != NONE {
+                    (okv, softv, ok) = (k, k, k);
+                }
+                (run, last, ws_run) = (run + usize::from(c.w), k, 0);
+                k += 1;
+                continue;
+            }
+            if c.f & WS == 0 {
+                if last != NONE {
+                    note_break(
+                        cl,
+                        k,
+                        last,
+                        ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail,
+                        [&mut okv, &mut softv, &mut ok],
+                        [&mut tight_okv, &mut tight_softv, &mut tight_ok],
+                    );
+                }
+                ws_run = 0;
+                run += usize::from(c.w);
+                last = k;
+            } else {
+                run += usize::from(c.w);
+                ws_run += usize::from(c.w);
+            }
+            k += 1;
+        }
+        // The overflowing cluster, which shows: a break before it is the last candidate.
+        if cl[o].f & RUN != 0 {
+            (okv, softv, ok) = (o, o, o);
+        } else {
+            note_break(
+                cl,
+                o,
+                last,
+                ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail,
+                [&mut okv, &mut softv, &mut ok],
+                [&mut tight_okv, &mut tight_softv, &mut tight_ok],
+            );
+        }
+        let or = |a: usize, b: usize| if a == NONE { b } else { a };
+        let (okv, softv, ok) = (or(okv, tight_okv), or(softv, tight_softv), or(ok, tight_ok));
+
         let q = if okv != NONE {
             okv
         } else if ok != NONE {
             if softv != NONE { softv } else { ok }
         } else if first && cl[s].f & WS != 0 {
             // Indentation plus the first word do not fit: drop the indent.
-            while cl[s].f & WS != 0 {
+            while p.cl[s].f & WS != 0 {
                 s += 1;
             }
             continue;
@@ -1205,6 +1281,41 @@ pub fn wrap(
         no_hang = false;
     }
     rows
+}
+
+/// Whether `hang` is drawn at `width` (2 columns at least must remain next to it), and the
+/// width left for the text of a continuation row.
+fn continuation(hang: &[Span<'static>], width: usize, amb: AmbiguousWidth) -> (bool, usize) {
+    let hang_w: usize = hang.iter().map(|s| str_width(&s.content, amb)).sum();
+    let hang_ok = hang_w + 2 <= width;
+    (hang_ok, if hang_ok { width - hang_w } else { width })
+}
+
+/// Notes the break before cluster `k` of a row, whose last cluster that shows is `last`:
+/// as one where the row keeps a space at its end if `roomy`, else as a tight one.
+#[inline(always)]
+fn note_break(
+    cl: &[Cl],
+    k: usize,
+    last: usize,
+    roomy: bool,
+    roomy_breaks: [&mut usize; 3],
+    tight_breaks: [&mut usize; 3],
+) {
+    let c = cl[k];
+    let [okv, softv, ok] = if roomy { roomy_breaks } else { tight_breaks };
+    let is_ok = c.f & OK != 0;
+    if is_ok {
+        *ok = k;
+    }
+    if c.f & NS == 0 && cl[last].f & NE == 0 {
+        if is_ok {
+            *okv = k;
+            *softv = k;
+        } else if c.f & WORD == 0 || cl[k - 1].f & WORD == 0 {
+            *softv = k;
+        }
+    }
 }
 
 /// For preformatted/code lines: never reflow; split only where a row is full,
@@ -1996,6 +2107,24 @@ mod tests {
             }
         }
 
+        /// Marking the breaks only where the rows read them gives the rows that marking
+        /// them all first gives.
+        #[test]
+        fn prop_breaks_marked_as_needed(
+            s in paragraph(),
+            cuts in prop::collection::vec(0usize..1000, 0..6),
+            width in 1usize..=80,
+            h in hang(),
+        ) {
+            let spans = styled(&s, &cuts);
+            let (mut p, text) = Para::new(&spans, width, N).unwrap();
+            let (_, cw) = continuation(&h, width, N);
+            if let Some(o) = p.cl.len().checked_sub(1) {
+                p.mark_to(&text, 0, o, cw);
+            }
+            prop_assert_eq!(wrap(&spans, &h, width, N), rows(&mut p, &text, &h, width, N));
+        }
+
         /// With ambiguous characters two columns wide no row is wider than the pane by
         /// that measure (and every other rule still holds).
         #[test]
@@ -2029,7 +2158,7 @@ mod tests {
         ) {
             let spans = raw(&s);
             let (mut p, text) = Para::new(&spans, 80, N).unwrap();
-            p.mark_uax(&text);
+            p.mark_uax(&text, 0, p.cl.len());
             let got: Vec<usize> =
                 p.cl.iter().filter(|c| c.f & UAX != 0).map(|c| c.off as usize).collect();
             let starts: Vec<usize> = p.cl.iter().skip(1).map(|c| c.off as usize).collect();

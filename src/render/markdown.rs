@@ -97,26 +97,38 @@ fn preprocess_in(body: &str, piece: usize) -> String {
     // `{% highlight %}` blocks: without them, a long body is done in parallel, in pieces
     // cut at line starts.
     let b = body.as_bytes();
-    // `{` is rare in prose; the `%` of `{%` is not, in financial news.
-    if body.len() < 2 * piece
-        || has_fence(b)
-        || memchr::memchr_iter(b'{', b).any(|i| b.get(i + 1) == Some(&b'%'))
-    {
+    // Both lie within a line, so they are looked for in the pieces. `{` is rare in prose;
+    // the `%` of `{%` is not, in financial news.
+    let whole = |p: &[u8]| {
+        has_fence(p) || memchr::memchr_iter(b'{', p).any(|i| p.get(i + 1) == Some(&b'%'))
+    };
+    if body.len() < 2 * piece {
         return preprocess_lines(body, 0, body.len());
     }
-    let mut cuts = vec![0];
-    while let Some(&last) = cuts.last()
-        && last + piece < body.len()
-        && let Some(nl) = memchr::memchr(b'\n', &b[last + piece..])
-    {
-        cuts.push(last + piece + nl + 1);
+    let cuts = line_cuts(body, piece);
+    if cuts.par_windows(2).any(|w| whole(&b[w[0]..w[1]])) {
+        return preprocess_lines(body, 0, body.len());
     }
-    cuts.push(body.len());
     let done: Vec<String> = cuts
         .par_windows(2)
         .map(|w| preprocess_lines(body, w[0], w[1]))
         .collect();
     done.concat()
+}
+
+/// Where `s` is cut into pieces of at least `piece` bytes (the last may be shorter), each
+/// but the first starting a line: 0, the starts, then `s.len()`.
+fn line_cuts(s: &str, piece: usize) -> Vec<usize> {
+    let b = s.as_bytes();
+    let mut cuts = vec![0];
+    while let Some(&last) = cuts.last()
+        && last + piece < b.len()
+        && let Some(nl) = memchr::memchr(b'\n', &b[last + piece..])
+    {
+        cuts.push(last + piece + nl + 1);
+    }
+    cuts.push(b.len());
+    cuts
 }
 
 /// [`preprocess`] of the lines of `body` that start in `from..to` (the last line of the
@@ -281,6 +293,22 @@ fn is_blank(line: &[u8]) -> bool {
 
 /// Whether `md` may hold a block that a blank line does not end (see [`cut`]).
 fn reaches_across(md: &str) -> bool {
+    reaches_across_in(md, PIECE_BYTES)
+}
+
+/// [`reaches_across`], looked for in pieces of `piece` bytes cut at line starts, on every
+/// core: each of its signs lies within one line.
+fn reaches_across_in(md: &str, piece: usize) -> bool {
+    if md.len() < 2 * piece {
+        return any_across(md);
+    }
+    line_cuts(md, piece)
+        .par_windows(2)
+        .any(|w| any_across(&md[w[0]..w[1]]))
+}
+
+/// [`reaches_across`] of the whole of `md`.
+fn any_across(md: &str) -> bool {
     let b = md.as_bytes();
     // `]` and `<` are rarer than `:` and `?` (times, URLs), so they are looked for.
     if has_fence(b) || memchr::memchr_iter(b']', b).any(|i| b.get(i + 1) == Some(&b':')) {
@@ -692,6 +720,29 @@ mod tests {
                 preprocess_lines(&body, 0, body.len()),
                 "{:?}", body
             );
+        }
+    }
+
+    proptest! {
+        /// Looked for in pieces, the signs of a block that reaches across blank lines are
+        /// found as in the whole.
+        #[test]
+        fn reaches_across_in_pieces_as_whole(
+            parts in prop::collection::vec(
+                (
+                    prop_oneof![
+                        4 => prop::sample::select(BLOCKS),
+                        1 => prop::sample::select(ACROSS),
+                        1 => prop::sample::select(&["<!--", "-->", "<!x", ">", "]", ":"][..]),
+                    ],
+                    prop::sample::select(&["\n", "\n\n", " ", ""][..]),
+                ),
+                1..30,
+            ),
+            piece in 1usize..40,
+        ) {
+            let md: String = parts.iter().flat_map(|(b, sep)| [*b, *sep]).collect();
+            prop_assert_eq!(reaches_across_in(&md, piece), any_across(&md), "{:?}", md);
         }
     }
 

@@ -205,8 +205,12 @@ fn split_prefix(text: &str, amb: AmbiguousWidth) -> (usize, String, String) {
 }
 
 /// One line's strings, each with its stack of annotations; a string given owned becomes
-/// a span without a copy.
-fn line_spans<S, T>(line: impl Iterator<Item = (S, T)>, theme: &Theme) -> (Vec<Span<'static>>, bool)
+/// a span without a copy. Unless `clean`, the strings are cleaned first.
+fn line_spans<S, T>(
+    line: impl Iterator<Item = (S, T)>,
+    clean: bool,
+    theme: &Theme,
+) -> (Vec<Span<'static>>, bool)
 where
     S: AsRef<str> + Into<String>,
     T: AsRef<[Ann]>,
@@ -225,6 +229,8 @@ where
         // html2text decodes entities (`&#27;`), so its output is cleaned again here.
         let text = if rare && s.as_ref().contains('\t') {
             clean_inline(&s.as_ref().replace('\t', "    ")).into_owned()
+        } else if clean {
+            s.into()
         } else {
             // Clean text (nearly all) is moved into the span, not copied; the borrow
             // of `s` ends before it is moved.
@@ -852,8 +858,10 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
 fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
     let (lines, links) = simple::render(html)?;
     let links = links.iter().map(|u| clean_line(u)).collect();
+    // Its text is clean: it gives up on any character a cleaning would change.
     Some(document(
         lines.into_iter().map(Vec::into_iter),
+        true,
         links,
         theme,
         amb,
@@ -873,12 +881,14 @@ fn html2text_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
         l.tagged_strings()
             .map(|ts| (ts.s.as_str(), ts.tag.as_slice()))
     });
-    document(lines, links, theme, amb)
+    document(lines, false, links, theme, amb)
 }
 
-/// html2text's lines (or the same from [`simple::render`]) as a document.
+/// html2text's lines (or the same from [`simple::render`]) as a document; `clean` if
+/// their strings are known to need no cleaning.
 fn document<L, S, T>(
     lines: impl ExactSizeIterator<Item = L>,
+    clean: bool,
     links: Vec<String>,
     theme: &Theme,
     amb: AmbiguousWidth,
@@ -891,7 +901,7 @@ where
     let mut blocks = Vec::with_capacity(lines.len());
     let mut table: Option<TableBuild> = None;
     for line in lines {
-        let (spans, pre) = line_spans(line, theme);
+        let (spans, pre) = line_spans(line, clean, theme);
         let text = joined(&spans);
         let (plen, _, hang) = split_prefix(&text, amb);
         if table.is_none() && !text[plen..].starts_with(TABLE_MARK) {
@@ -1091,6 +1101,9 @@ mod tests {
             1 => prop::sample::select(&[
                 "&copy", "e\u{301}", "<img src=\"s\" alt=\"\" />", "<img src=\"\" alt=\"x\" />",
                 "<span>s</span>", "<hr>", "< b", "</i>",
+                // What a cleaning would change, written and as references.
+                "\u{202e}", "&#8238;", "\u{2066}", "\u{feff}", "&#xfeff;", "\u{85}", "&#133;",
+                "\u{1b}[2J", "&#27;", "\u{9b}", "\u{7f}", "\r",
             ][..]),
         ]
         .prop_map(str::to_string);
@@ -1265,6 +1278,22 @@ mod tests {
             if let Some((ours, theirs)) = both_ways(&html) {
                 prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
                 prop_assert_eq!(ours.links, theirs.links);
+            }
+        }
+
+        /// What `simple.rs` reads needs no cleaning, so [`simple_piece`] skips it.
+        #[test]
+        fn simple_text_is_clean(
+            blocks in prop::collection::vec(
+                (block_html(), prop::sample::select(&["", "\n", " ", "<!-- x -->"][..])),
+                1..5,
+            )
+        ) {
+            let html: String = blocks.iter().flat_map(|(b, sep)| [b.as_str(), sep]).collect();
+            if let Some((lines, _)) = simple::render(&html) {
+                for (s, _) in lines.iter().flatten() {
+                    prop_assert!(matches!(clean_inline(s), Cow::Borrowed(_)), "{:?} in {:?}", s, html);
+                }
             }
         }
     }

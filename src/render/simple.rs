@@ -95,6 +95,37 @@ fn punct_at(b: &[u8], i: usize) -> bool {
     )
 }
 
+/// How far a character that starts with each byte reaches when the byte alone shows that
+/// it shows and is not whitespace: printable ASCII but the space (1), the lead bytes
+/// E5..E9 of ideographs (3); 0 for the others.
+static STEP: [u8; 256] = {
+    let mut t = [0; 256];
+    let mut x = 0;
+    while x < 256 {
+        t[x] = match x as u8 {
+            b'!'..=b'~' => 1,
+            0xe5..=0xe9 => 3,
+            _ => 0,
+        };
+        x += 1;
+    }
+    t
+};
+
+/// Where the run of characters from byte `i` of `b` ends that are ideographs, the
+/// punctuation of Chinese text or printable ASCII but the space: they are most of a text,
+/// show and are not whitespace. Read from the bytes, a table lookup a character for the
+/// most of them, so that a change between scripts costs no branch.
+fn plain_end(b: &[u8], mut i: usize) -> usize {
+    loop {
+        match b.get(i).map(|&x| STEP[usize::from(x)]) {
+            Some(step @ 1..) => i += usize::from(step),
+            _ if ideograph_at(b, i) || punct_at(b, i) => i += 3,
+            _ => return i,
+        }
+    }
+}
+
 impl Inline {
     /// `None` for a character whose width html2text would count as zero (it would then
     /// handle words differently) or a control character.
@@ -103,22 +134,10 @@ impl Inline {
         let mut word_from = None;
         let mut i = 0;
         while i < b.len() {
-            // Ideographs, the punctuation of Chinese text and printable ASCII but the space
-            // are most of a text: they show, and are not whitespace. Runs of them are read
-            // from the bytes; only other characters are decoded and looked up.
-            let plain = |i: usize| match b.get(i) {
-                Some(b'!'..=b'~') => 1,
-                _ if ideograph_at(b, i) || punct_at(b, i) => 3,
-                _ => 0,
-            };
-            if plain(i) > 0 {
+            let end = plain_end(b, i);
+            if end > i {
                 word_from.get_or_insert(i);
-                loop {
-                    match plain(i) {
-                        0 => break,
-                        n => i += n,
-                    }
-                }
+                i = end;
                 continue;
             }
             let Some(c) = text[i..].chars().next() else {

@@ -1144,29 +1144,26 @@ fn rows(
         // of ideographs before that which follows a cluster of this row. A break before
         // such a cluster is allowed and clean, and taking it leaves no space at the row's
         // end: no break before it can be better, so the breaks are read from there on.
-        let mut run = 0usize;
-        let mut ws_run = 0usize;
-        let mut last = NONE;
-        let mut from = (s, run, ws_run, last);
+        // Written without branches but the one that ends the row: the kinds of cluster
+        // follow each other in no order a processor could predict.
+        let (mut run, mut last) = (0usize, NONE);
+        // That cluster (`s` while there is none) and the width of the row before it.
+        let (mut run_at, mut run_before) = (s, 0);
         let mut k = s;
         let overflow = loop {
             if k == n {
                 break None;
             }
             let c = p.cl[k];
-            if c.f & WS == 0 {
-                if c.f & RUN != 0 && last != NONE {
-                    from = (k, run, ws_run, last);
-                }
-                let nw = run + usize::from(c.w);
-                if nw > avail {
-                    break Some(k);
-                }
-                (run, last, ws_run) = (nw, k, 0);
-            } else {
-                run += usize::from(c.w);
-                ws_run += usize::from(c.w);
+            let shows = c.f & WS == 0;
+            let after_run = (c.f & RUN != 0) & (last != NONE);
+            run_at = if after_run { k } else { run_at };
+            run_before = if after_run { run } else { run_before };
+            run += usize::from(c.w);
+            if shows & (run > avail) {
+                break Some(k);
             }
+            last = if shows { k } else { last };
             k += 1;
         };
         let Some(o) = overflow else {
@@ -1196,9 +1193,14 @@ fn rows(
 
         // Then the breaks up to the overflow, remembering the last of each kind: OK and
         // kinsoku-clean, kinsoku-clean and not inside a short word, OK.
-        p.mark_to(text, from.0, o, cw);
+        p.mark_to(text, run_at, o, cw);
         let cl = &p.cl;
-        let (mut k, mut run, mut ws_run, mut last) = from;
+        // The row so far, before `run_at`: after an ideograph, with no space at its end.
+        let (mut k, mut run, mut ws_run, mut last) = if run_at > s {
+            (run_at, run_before, 0, run_at - 1)
+        } else {
+            (s, 0, 0, NONE)
+        };
         // Breaks where the row keeps one space at its end, and breaks where that space
         // would not fit (used only when there is nothing else).
         let (mut okv, mut softv, mut ok) = (NONE, NONE, NONE);

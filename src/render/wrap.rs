@@ -862,26 +862,34 @@ impl<'a> Para<'a> {
     }
 
     /// Marks the breaks of clusters `start..y` (UAX #14, then context, then [`OK`] for
-    /// continuation width `cw`) where `y` is the first run of ideographs after `o`, so that
-    /// every cluster of `start..=o` has its final flags. `start` is where a row's scan
-    /// starts reading flags: from a [`RUN`] cluster on, the clusters before it are never
-    /// read again (see [`wrap`]), so they are left unmarked.
+    /// continuation width `cw`) where `y` is the first [restart](Self::restart) after `o`,
+    /// so that every cluster of `start..=o` has its final flags. `start` is where a row's
+    /// scan starts reading flags: from a restart on, the clusters before it are never read
+    /// again (see [`wrap`]), so they are left unmarked.
     fn mark_to(&mut self, text: &str, start: usize, o: usize, cw: usize) {
         let n = self.cl.len();
         if o < self.marked {
             return;
         }
-        // Marking may start afresh at a cluster of a run (each pass's pieces end there),
-        // anywhere else only where it stopped.
-        let a = if start > self.marked && self.cl[start].f & RUN != 0 {
+        // Marking may start afresh at any cluster of a run or at a word start (each pass's
+        // pieces end there), anywhere else only where it stopped.
+        let a = if start > self.marked
+            && (self.cl[start].f & RUN != 0 || self.word_start(text, start))
+        {
             start
         } else {
             self.marked
         };
-        // The first cluster of a run after `o`, where every pass's pieces end.
         let mut y = o + 1;
-        while y < n && !(self.cl[y].f & RUN != 0 && self.cl[y - 1].f & RUN == 0) {
+        while y < n && !self.restart(text, y) {
             y += 1;
+        }
+        // A word start's flags are the same whatever comes before it, and the passes here
+        // would not set them: set as a RUN cluster's are.
+        for k in [a, y] {
+            if k < n && self.cl[k].f & RUN == 0 && self.word_start(text, k) {
+                self.cl[k].f |= UAX | BRK | OK;
+            }
         }
         self.mark_uax(text, a, y);
         self.mark_breaks(a, y);
@@ -889,13 +897,42 @@ impl<'a> Para<'a> {
         self.marked = y;
     }
 
-    /// UAX #14 break opportunities (`UAX`) of the clusters from `a` (the start, or a
-    /// [`RUN`] cluster) to `y` (the end, or the first cluster of a run). Between two
-    /// ideographs there is always one (ID ÷ ID), and what the rules decide after an
-    /// ideograph does not depend on what came before it; so the text is cut there, and only
-    /// the pieces between that hold more than one cluster go through `linebreaks`. In
-    /// Chinese text most of it is skipped, and most of the rest is one punctuation mark
-    /// between two ideographs, looked up in [`uax_around`].
+    /// Where marking breaks may start afresh: the first ideograph of a run after another
+    /// ([`RUN`]), or a [word start](Self::word_start).
+    fn restart(&self, text: &str, k: usize) -> bool {
+        (self.cl[k].f & RUN != 0 && self.cl[k - 1].f & RUN == 0) || self.word_start(text, k)
+    }
+
+    /// Whether cluster `k` starts with an ASCII letter or digit and follows spaces that
+    /// follow a cluster that starts with one. UAX #14 breaks before it (LB18), and what its
+    /// rules decide from there on does not depend on what came before: only LB14–LB17 look
+    /// back past spaces, at classes other than a letter's or a digit's.
+    fn word_start(&self, text: &str, k: usize) -> bool {
+        if k < 2 || self.cl[k - 1].f & WS == 0 || self.cl[k].f & WORD == 0 {
+            return false;
+        }
+        let b = text.as_bytes();
+        let first = |j: usize| b[self.cl[j].off as usize];
+        // A space alone: with a combining mark it is a letter to UAX #14.
+        let space =
+            |j: usize| first(j) == b' ' && self.end_off(j + 1) == self.cl[j].off as usize + 1;
+        let mut j = k - 1;
+        while j > 0 && space(j) {
+            j -= 1;
+        }
+        first(k).is_ascii_alphanumeric()
+            && j + 1 < k
+            && !space(j)
+            && first(j).is_ascii_alphanumeric()
+    }
+
+    /// UAX #14 break opportunities (`UAX`) of the clusters from `a` (the start or a
+    /// [restart](Self::restart)) to `y` (the end or a restart). Between two ideographs there
+    /// is always one (ID ÷ ID), and what the rules decide after an ideograph does not depend
+    /// on what came before it; so the text is cut there, and only the pieces between that
+    /// hold more than one cluster go through `linebreaks`. In Chinese text most of it is
+    /// skipped, and most of the rest is one punctuation mark between two ideographs, looked
+    /// up in [`uax_around`].
     fn mark_uax(&mut self, text: &str, a: usize, y: usize) {
         let n = self.cl.len();
         let mut from = a;
@@ -905,7 +942,8 @@ impl<'a> Para<'a> {
         }
         let mut k = from + 1;
         while k <= n {
-            if k < n && (self.cl[k - 1].f & self.cl[k].f & IDEO == 0) {
+            // `y` may be a word start, which ends a piece too.
+            if k < n && (self.cl[k - 1].f & self.cl[k].f & IDEO == 0) && k != y {
                 k += 1;
                 continue;
             }
@@ -953,7 +991,8 @@ impl<'a> Para<'a> {
     /// Context flags of the clusters `a..y` (see [`Self::mark_uax`]): NS after CJK, BRK,
     /// URL.
     fn mark_breaks(&mut self, a: usize, y: usize) {
-        // Before a RUN cluster there is an ideograph, which ended any leading whitespace.
+        // Before a restart there is an ideograph or a word, which ended any leading
+        // whitespace.
         let mut leading_ws = a == 0;
         for k in a..y {
             let mut f = self.cl[k].f;
@@ -1193,14 +1232,33 @@ fn rows(
 
         // Then the breaks up to the overflow, remembering the last of each kind: OK and
         // kinsoku-clean, kinsoku-clean and not inside a short word, OK.
-        p.mark_to(text, run_at, o, cw);
-        let cl = &p.cl;
         // The row so far, before `run_at`: after an ideograph, with no space at its end.
-        let (mut k, mut run, mut ws_run, mut last) = if run_at > s {
+        let mut from = if run_at > s {
             (run_at, run_before, 0, run_at - 1)
         } else {
             (s, 0, 0, NONE)
         };
+        // A word start after it serves as well if the row up to the word before it and one
+        // space fits: a break there is clean and allowed, and keeps that space. Only the
+        // last is looked at, back from the overflow.
+        let mut before = run;
+        for j in (from.0 + 1..=o).rev() {
+            before -= usize::from(p.cl[j].w);
+            if p.word_start(text, j) {
+                let (mut e, mut shown) = (j, before);
+                while p.cl[e - 1].f & WS != 0 {
+                    e -= 1;
+                    shown -= usize::from(p.cl[e].w);
+                }
+                if shown + usize::from(p.cl[e].w) <= avail {
+                    from = (j, before, before - shown, e - 1);
+                }
+                break;
+            }
+        }
+        p.mark_to(text, from.0, o, cw);
+        let cl = &p.cl;
+        let (mut k, mut run, mut ws_run, mut last) = from;
         // Breaks where the row keeps one space at its end, and breaks where that space
         // would not fit (used only when there is nothing else).
         let (mut okv, mut softv, mut ok) = (NONE, NONE, NONE);

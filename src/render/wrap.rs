@@ -59,8 +59,8 @@
 //! concatenated text when there is more than one span), then a greedy pass
 //! over rows by width alone that re-reads at most the overhang of each row.
 //! Break opportunities are worked out only where a row's end is chosen:
-//! from the last run of ideographs before it, so in Chinese text most of
-//! the punctuation and numbers are never looked at. Output spans borrow
+//! from the last run of ideographs or word start before it, so most of a
+//! text's punctuation, numbers and words are never looked at. Output spans borrow
 //! from `Cow::Borrowed` input and copy `Cow::Owned` input slices. Adjacent
 //! pieces are not merged.
 

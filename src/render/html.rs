@@ -1122,6 +1122,23 @@ mod tests {
         })
     }
 
+    /// A few blocks of [`block_html`], with what comrak may write between them.
+    fn blocks_html() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                block_html(),
+                prop::sample::select(&["", "\n", " ", "<!-- x -->"][..]),
+            ),
+            1..5,
+        )
+        .prop_map(|blocks| {
+            blocks
+                .iter()
+                .flat_map(|(b, sep)| [b.as_str(), sep])
+                .collect()
+        })
+    }
+
     /// `html` read by `simple.rs` and by html2text, if `simple.rs` reads it.
     fn both_ways(html: &str) -> Option<(Document, Document)> {
         let theme = Theme::default();
@@ -1268,13 +1285,7 @@ mod tests {
 
         /// Where `simple.rs` reads a piece, it gives what html2text gives.
         #[test]
-        fn simple_renders_as_html2text(
-            blocks in prop::collection::vec(
-                (block_html(), prop::sample::select(&["", "\n", " ", "<!-- x -->"][..])),
-                1..5,
-            )
-        ) {
-            let html: String = blocks.iter().flat_map(|(b, sep)| [b.as_str(), sep]).collect();
+        fn simple_renders_as_html2text(html in blocks_html()) {
             if let Some((ours, theirs)) = both_ways(&html) {
                 prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
                 prop_assert_eq!(ours.links, theirs.links);
@@ -1283,13 +1294,7 @@ mod tests {
 
         /// What `simple.rs` reads needs no cleaning, so [`simple_piece`] skips it.
         #[test]
-        fn simple_text_is_clean(
-            blocks in prop::collection::vec(
-                (block_html(), prop::sample::select(&["", "\n", " ", "<!-- x -->"][..])),
-                1..5,
-            )
-        ) {
-            let html: String = blocks.iter().flat_map(|(b, sep)| [b.as_str(), sep]).collect();
+        fn simple_text_is_clean(html in blocks_html()) {
             if let Some((lines, _)) = simple::render(&html) {
                 for (s, _) in lines.iter().flatten() {
                     prop_assert!(matches!(clean_inline(s), Cow::Borrowed(_)), "{:?} in {:?}", s, html);

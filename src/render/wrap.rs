@@ -2124,6 +2124,12 @@ mod tests {
         })
     }
 
+    /// A [`paragraph`] cut into spans of different styles (see [`styled`]).
+    fn styled_paragraph() -> impl Strategy<Value = Vec<Span<'static>>> {
+        (paragraph(), prop::collection::vec(0usize..1000, 0..6))
+            .prop_map(|(s, cuts)| styled(&s, &cuts))
+    }
+
     /// Split `s` into spans with different styles at grapheme boundaries.
     fn styled(s: &str, cuts: &[usize]) -> Vec<Span<'static>> {
         let gs: Vec<(usize, &str)> = s.grapheme_indices(true).collect();
@@ -2171,12 +2177,10 @@ mod tests {
         /// them all first gives.
         #[test]
         fn prop_breaks_marked_as_needed(
-            s in paragraph(),
-            cuts in prop::collection::vec(0usize..1000, 0..6),
+            spans in styled_paragraph(),
             width in 1usize..=80,
             h in hang(),
         ) {
-            let spans = styled(&s, &cuts);
             let (mut p, text) = Para::new(&spans, width, N).unwrap();
             let (_, cw) = continuation(&h, width, N);
             if let Some(o) = p.cl.len().checked_sub(1) {
@@ -2198,12 +2202,10 @@ mod tests {
 
         #[test]
         fn prop_wrap_styled(
-            s in paragraph(),
-            cuts in prop::collection::vec(0usize..1000, 0..6),
+            spans in styled_paragraph(),
             width in 1usize..=80,
             h in hang(),
         ) {
-            let spans = styled(&s, &cuts);
             let rows = wrap(&spans, &h, width, N);
             if let Err(e) = check(&spans, &h, width, N, &rows) {
                 prop_assert!(false, "{}\nrows {:#?}", e, texts(&rows));
@@ -2271,13 +2273,11 @@ mod tests {
 
         #[test]
         fn prop_split_hard(
-            s in paragraph(),
-            cuts in prop::collection::vec(0usize..1000, 0..6),
+            spans in styled_paragraph(),
             width in 1usize..=80,
             wide in any::<bool>(),
         ) {
             let amb = if wide { W } else { N };
-            let spans = styled(&s, &cuts);
             let rows = split_hard(&spans, width, amb);
             let c = clusters(&spans, width, amb);
             let mut i = 0;

@@ -13,7 +13,6 @@
 use unicode_width::UnicodeWidthChar;
 
 use super::html::{Ann, HEADING_MARK, LINK_MARK, MARK_END, TABLE_MARK, image_label};
-use super::width::ideograph_at;
 
 /// A line as html2text gives it: strings tagged with the stack of open annotations,
 /// adjacent strings with the same tag merged.
@@ -97,14 +96,15 @@ fn punct_at(b: &[u8], i: usize) -> bool {
 
 /// How far a character that starts with each byte reaches when the byte alone shows that
 /// it shows and is not whitespace: printable ASCII but the space (1), the lead bytes
-/// E5..E9 of ideographs (3); 0 for the others.
+/// E4..E9 of U+4000..U+9FFF, CJK ideographs and the Yijing hexagrams (3); 0 for the
+/// others.
 static STEP: [u8; 256] = {
     let mut t = [0; 256];
     let mut x = 0;
     while x < 256 {
         t[x] = match x as u8 {
             b'!'..=b'~' => 1,
-            0xe5..=0xe9 => 3,
+            0xe4..=0xe9 => 3,
             _ => 0,
         };
         x += 1;
@@ -112,17 +112,38 @@ static STEP: [u8; 256] = {
     t
 };
 
+/// Whether byte `x` can only be part of a character that [`STEP`] steps over: printable
+/// ASCII but the space, a lead byte E4..E9, or a continuation byte.
+fn sure(x: u8) -> bool {
+    (x.wrapping_sub(b'!') < 0x5e) | (x.wrapping_sub(0x80) < 0x40) | (x.wrapping_sub(0xe4) < 6)
+}
+
 /// Where the run of characters from byte `i` of `b` ends that are ideographs, the
 /// punctuation of Chinese text or printable ASCII but the space: they are most of a text,
-/// show and are not whitespace. Read from the bytes, a table lookup a character for the
-/// most of them, so that a change between scripts costs no branch.
+/// show and are not whitespace.
 fn plain_end(b: &[u8], mut i: usize) -> usize {
     loop {
-        match b.get(i).map(|&x| STEP[usize::from(x)]) {
-            Some(step @ 1..) => i += usize::from(step),
-            _ if ideograph_at(b, i) || punct_at(b, i) => i += 3,
-            _ => return i,
+        // 32 bytes at a time while all are sure, checked independently of each other (the
+        // compiler vectorizes it), where stepping a character at a time waits on each
+        // character's length. The character cut by the 32nd byte is read again.
+        while let Some(chunk) = b.get(i..i + 32) {
+            if !chunk.iter().fold(true, |all, &x| all & sure(x)) {
+                break;
+            }
+            i += 32;
+            while b.get(i).is_some_and(|&x| x & 0xc0 == 0x80) {
+                i -= 1;
+            }
         }
+        // Then a table lookup a character, so that a change between scripts costs no
+        // branch, up to a character [`STEP`] does not know.
+        while let Some(step @ 1..) = b.get(i).map(|&x| STEP[usize::from(x)]) {
+            i += usize::from(step);
+        }
+        if !punct_at(b, i) {
+            return i;
+        }
+        i += 3;
     }
 }
 
@@ -788,6 +809,36 @@ mod tests {
                 assert!(!c.is_whitespace() && c.width().unwrap_or(0) > 0, "{c:?}");
             }
         }
+    }
+
+    #[test]
+    fn plain_runs_hold_only_shown_characters() {
+        // `c` across the end of the first 32 bytes; first, and after them, below U+10000
+        // (the bytes that make a chunk sure).
+        let mut s = String::new();
+        for c in (0..=0x10_ffff).filter_map(char::from_u32) {
+            let at: &[usize] = if c.len_utf8() < 4 {
+                &[0, 30, 33]
+            } else {
+                &[30]
+            };
+            for &before in at {
+                s.clear();
+                s.extend(std::iter::repeat_n('a', before));
+                s.push(c);
+                s.extend(std::iter::repeat_n('中', 12));
+                let end = plain_end(s.as_bytes(), 0);
+                assert!(s.is_char_boundary(end), "{c:?} at {before}");
+                if end > before {
+                    let shows = c.width().unwrap_or(0) > 0;
+                    assert!(shows && !c.is_whitespace(), "{c:?} at {before}");
+                }
+            }
+        }
+        let s = "中文，English 文字。".repeat(9);
+        assert_eq!(plain_end(s.as_bytes(), 0), "中文，English".len());
+        let s = "中".repeat(40);
+        assert_eq!(plain_end(s.as_bytes(), 0), s.len());
     }
 
     #[test]

@@ -300,18 +300,52 @@ fn joined<'a>(spans: &'a [Span<'static>]) -> Cow<'a, str> {
     }
 }
 
+/// The leading decoration of the line `spans` make (see [`split_prefix`]) and the
+/// character after it. Read from the first span alone where that decides it (what follows
+/// the decoration in it cannot start more), so that a line of many spans is not copied.
+fn line_prefix(
+    spans: &[Span<'static>],
+    amb: AmbiguousWidth,
+) -> (usize, String, String, Option<char>) {
+    if let [first, _, ..] = spans {
+        let first = first.content.as_ref();
+        let (plen, shown, hang) = split_prefix(first, amb);
+        if first
+            .as_bytes()
+            .get(plen)
+            .is_some_and(|b| !matches!(b, b'>' | b'*' | b'0'..=b'9'))
+        {
+            return (plen, shown, hang, first[plen..].chars().next());
+        }
+    }
+    let text = joined(spans);
+    let (plen, shown, hang) = split_prefix(&text, amb);
+    let next = text[plen..].chars().next();
+    (plen, shown, hang, next)
+}
+
 /// Turns prose spans into a `Text` block: restyles the leading decoration, and styles
 /// heading lines.
 fn classify(spans: Vec<Span<'static>>, theme: &Theme, amb: AmbiguousWidth) -> Block {
-    let (plen, shown, hang, heading) = {
-        let text = joined(&spans);
-        if text.trim().is_empty() {
-            return Block::Blank;
-        }
-        let (plen, shown, hang) = split_prefix(&text, amb);
-        let heading = text[plen..].starts_with(HEADING_MARK);
-        (plen, shown, hang, heading)
-    };
+    let (plen, shown, hang, next) = line_prefix(&spans, amb);
+    classify_prefixed(
+        spans,
+        (plen, shown, hang),
+        next == Some(HEADING_MARK),
+        theme,
+    )
+}
+
+/// [`classify`] with the line's decoration known.
+fn classify_prefixed(
+    spans: Vec<Span<'static>>,
+    (plen, shown, hang): (usize, String, String),
+    heading: bool,
+    theme: &Theme,
+) -> Block {
+    if spans.iter().all(|s| s.content.trim().is_empty()) {
+        return Block::Blank;
+    }
     let mut out = Vec::with_capacity(spans.len() + 1);
     if plen > 0 {
         out.push(Span::styled(shown, theme.quote));
@@ -902,13 +936,13 @@ where
     let mut table: Option<TableBuild> = None;
     for line in lines {
         let (spans, pre) = line_spans(line, clean, theme);
-        let text = joined(&spans);
-        let (plen, _, hang) = split_prefix(&text, amb);
-        if table.is_none() && !text[plen..].starts_with(TABLE_MARK) {
+        let (plen, shown, hang, next) = line_prefix(&spans, amb);
+        if table.is_none() && next != Some(TABLE_MARK) {
             let block = if pre {
                 Block::Pre(spans)
             } else {
-                classify(spans, theme, amb)
+                let heading = next == Some(HEADING_MARK);
+                classify_prefixed(spans, (plen, shown, hang), heading, theme)
             };
             // Runs of blank lines (hidden paragraphs, empty divs) collapse to one.
             if block == Block::Blank && matches!(blocks.last(), None | Some(Block::Blank)) {
@@ -917,7 +951,7 @@ where
             blocks.push(block);
             continue;
         }
-        let text = text.into_owned();
+        let text = joined(&spans).into_owned();
         if let Some(marker) = text[plen..].strip_prefix(TABLE_MARK) {
             let end = marker
                 .find(MARK_END)
@@ -1290,6 +1324,31 @@ mod tests {
                 prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
                 prop_assert_eq!(ours.links, theirs.links);
             }
+        }
+
+        /// A line's decoration read from its first span is the one read from the whole.
+        #[test]
+        fn line_prefix_is_that_of_the_whole(
+            pieces in prop::collection::vec(
+                prop::collection::vec(
+                    prop::sample::select(vec![
+                        "> ", ">", "* ", "*", " ", "1", "23", ". ", ".", "a", "中",
+                        "\u{e000}", "\u{e001}",
+                    ]),
+                    0..6,
+                ),
+                1..4,
+            )
+        ) {
+            let spans: Vec<Span<'static>> =
+                pieces.iter().map(|p| Span::raw(p.concat())).collect();
+            let whole = joined(&spans);
+            let (plen, shown, hang) = split_prefix(&whole, AmbiguousWidth::Narrow);
+            let next = whole[plen..].chars().next();
+            prop_assert_eq!(
+                line_prefix(&spans, AmbiguousWidth::Narrow),
+                (plen, shown, hang, next)
+            );
         }
 
         /// What `simple.rs` reads needs no cleaning, so [`simple_piece`] skips it.

@@ -35,14 +35,19 @@ pub fn render(html: &str) -> Option<(Vec<TLine>, Vec<String>)> {
 const MAX_DEPTH: usize = 16;
 
 /// Appends `s` to `line`, merged into the last string if it has the same tag (and is not
-/// an anchor).
-fn push(line: &mut TLine, s: &str, tag: &[Ann]) {
+/// an anchor). A new string has room for `room` bytes: what is likely to follow it with
+/// the same tag, so that it is not copied as it grows.
+fn push(line: &mut TLine, s: &str, tag: &[Ann], room: usize) {
     if s.is_empty() {
         return;
     }
     match line.last_mut() {
         Some((last, last_tag)) if last_tag == tag && !last.is_empty() => last.push_str(s),
-        _ => line.push((s.to_string(), tag.to_vec())),
+        _ => {
+            let mut new = String::with_capacity(room.max(s.len()));
+            new.push_str(s);
+            line.push((new, tag.to_vec()));
+        }
     }
 }
 
@@ -176,7 +181,7 @@ impl Inline {
             }
             // A word ends: it goes in whole, as one string.
             if let Some(from) = word_from.take() {
-                self.word_piece(&text[from..at], tag);
+                self.word_piece(&text[from..at], tag, text.len() - from);
             }
             self.in_word = false;
             if space && shows(&self.line) && self.space.is_none() {
@@ -184,23 +189,24 @@ impl Inline {
             }
         }
         if let Some(from) = word_from {
-            self.word_piece(&text[from..], tag);
+            self.word_piece(&text[from..], tag, text.len() - from);
         }
         Some(())
     }
 
-    /// A piece of a word that shows: the pending space and anchors go first.
-    fn word_piece(&mut self, s: &str, tag: &[Ann]) {
+    /// A piece of a word that shows: the pending space and anchors go first. The rest of
+    /// the text it is in, from it on, is `room` bytes long.
+    fn word_piece(&mut self, s: &str, tag: &[Ann], room: usize) {
         if !self.in_word {
             if let Some(tag) = self.space.take() {
-                push(&mut self.line, " ", &tag);
+                push(&mut self.line, " ", &tag, 1 + room);
             }
             for _ in 0..std::mem::take(&mut self.anchors) {
                 self.line.push((String::new(), Vec::new()));
             }
             self.in_word = true;
         }
-        push(&mut self.line, s, tag);
+        push(&mut self.line, s, tag, room);
     }
 
     /// An element with an `id`: html2text puts an anchor in front of its content, which

@@ -492,6 +492,7 @@ pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
     let starts: Vec<usize> = std::iter::once(0).chain(ends.iter().copied()).collect();
     let sections: Vec<(Vec<Piece<'a>>, Option<bool>)> = starts
         .par_windows(2)
+        .with_max_len(1)
         .map(|w| split_in(html, w[0], w[1], 0))
         .collect();
     let mut out: Vec<Piece<'a>> = Vec::new();

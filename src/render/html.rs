@@ -804,41 +804,52 @@ fn parse_clean(
             (first, bytes) = (i + 1, 0);
         }
     }
-    let mut docs: Vec<Document> = if tasks.len() == 1 {
-        parse_parts(html, tasks[0], theme, amb)
-    } else {
-        tasks
-            .par_iter()
-            .flat_map_iter(|t| parse_parts(html, t, theme, amb))
-            .collect()
-    };
-    // Each document's links are numbered on from those of the documents before it.
-    let mut offsets = Vec::with_capacity(docs.len());
-    let mut links = 0;
-    for doc in &docs {
-        offsets.push(links);
-        links += doc.links.len();
-    }
     if tasks.len() == 1 {
         // A short post: not worth waking the thread pool for.
-        for (doc, offset) in docs.iter_mut().zip(offsets) {
-            number_links(&mut doc.blocks, offset);
-        }
-    } else {
-        docs.par_iter_mut()
-            .zip(offsets)
-            .for_each(|(doc, offset)| number_links(&mut doc.blocks, offset));
+        return join_documents(parse_parts(html, tasks[0], theme, amb), Some(0));
     }
-    let mut out = Document::default();
+    let per_task: Vec<Vec<Document>> = tasks
+        .par_iter()
+        .with_max_len(1) // each task alone: see `markdown::to_html_then`
+        .map(|t| parse_parts(html, t, theme, amb))
+        .collect();
+    // Each document's links are numbered on from those of the documents before it.
+    let mut offsets = Vec::with_capacity(per_task.len());
+    let mut links = 0;
+    for docs in &per_task {
+        offsets.push(links);
+        links += docs.iter().map(|d| d.links.len()).sum::<usize>();
+    }
+    // Each task's many documents are numbered and joined on its core; only the tasks' are
+    // joined here, on the calling thread, with the cores idle.
+    let joined: Vec<Document> = per_task
+        .into_par_iter()
+        .zip(offsets)
+        .with_max_len(1)
+        .map(|(docs, offset)| join_documents(docs, Some(offset)))
+        .collect();
+    join_documents(joined, None)
+}
+
+/// `docs` one after the other, a blank line between those that show anything; with
+/// `number`, their links numbered on from it.
+fn join_documents(docs: Vec<Document>, mut number: Option<usize>) -> Document {
+    // Sized first, so that the blocks are not copied as the vector doubles.
+    let mut out = Document {
+        blocks: Vec::with_capacity(docs.iter().map(|d| d.blocks.len() + 1).sum()),
+        links: Vec::with_capacity(docs.iter().map(|d| d.links.len()).sum()),
+    };
     for mut doc in docs {
-        if doc.blocks.is_empty() {
-            out.links.append(&mut doc.links);
-            continue;
+        if let Some(n) = number.as_mut() {
+            number_links(&mut doc.blocks, *n);
+            *n += doc.links.len();
         }
-        if !out.blocks.is_empty() {
-            out.blocks.push(Block::Blank);
+        if !doc.blocks.is_empty() {
+            if !out.blocks.is_empty() {
+                out.blocks.push(Block::Blank);
+            }
+            out.blocks.append(&mut doc.blocks);
         }
-        out.blocks.append(&mut doc.blocks);
         out.links.append(&mut doc.links);
     }
     out

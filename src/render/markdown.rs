@@ -111,6 +111,7 @@ fn preprocess_in(body: &str, piece: usize) -> String {
     }
     let done: Vec<String> = cuts
         .par_windows(2)
+        .with_max_len(1)
         .map(|w| preprocess_lines(body, w[0], w[1]))
         .collect();
     done.concat()
@@ -211,8 +212,11 @@ pub(super) fn to_html_then<T: Send>(body: &str, then: impl Fn(String, bool) -> T
         return vec![then(html_of(&md), true)];
     }
     let pieces = cut(&md, PIECE_BYTES);
+    // Each piece a task of its own (rayon would hand out runs of them), so that the core
+    // done first takes the last ones and neither waits long for the other at the end.
     pieces
         .par_iter()
+        .with_max_len(1)
         .enumerate()
         .map(|(i, p)| {
             let html = html_of(p);

@@ -124,6 +124,7 @@ fn layout(
     }
     let laid: Vec<Vec<Line<'static>>> = pieces
         .par_iter()
+        .with_max_len(1) // each piece a task: see `markdown::to_html_then`
         .map(|p| {
             // Two rows a block is the usual at 80 columns: rarely copied as it grows.
             let mut lines = Vec::with_capacity(2 * p.len());

@@ -882,7 +882,8 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
             continue;
         }
         if p.reopen.is_empty()
-            && let Some(doc) = simple_piece(p.html, theme, amb)
+            && let Some(doc) =
+                paragraph_piece(p.html, theme, amb).or_else(|| simple_piece(p.html, theme, amb))
         {
             flush(&mut run, &mut out);
             out.push(doc);
@@ -908,6 +909,19 @@ fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Docume
         lines.into_iter().map(Vec::into_iter),
         true,
         links,
+        theme,
+        amb,
+    ))
+}
+
+/// A piece that is one paragraph of plain words (see [`simple::paragraph`]).
+fn paragraph_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
+    let text = simple::paragraph(html)?;
+    let line = std::iter::once((text, [] as [Ann; 0]));
+    Some(document(
+        std::iter::once(line),
+        true,
+        Vec::new(),
         theme,
         amb,
     ))
@@ -1337,6 +1351,31 @@ mod tests {
             }
         }
 
+        /// A paragraph of plain words read without the tokenizer is what `simple.rs`
+        /// reads; anything else in it leaves it to `simple.rs`.
+        #[test]
+        fn plain_paragraphs_read_as_simple_reads_them(
+            words in prop::collection::vec(
+                prop::sample::select(vec![
+                    "中文", "，", "。", "“引号”", "（括号）", "word", "9.7%", "a>b", "'q'",
+                    "---", "#1", "> ", "* ", "12. ", " ", "  ", "\n", "\t", "\u{3000}",
+                    "\u{a0}", "\u{200b}", "e\u{301}", "&amp;", "<b>x</b>", "\r",
+                ]),
+                0..12,
+            ),
+            around in prop::sample::select(vec!["", "\n", " "]),
+        ) {
+            let html = format!("{around}<p>{}</p>{around}", words.concat());
+            let theme = Theme::default();
+            if let Some(fast) = paragraph_piece(&html, &theme, AmbiguousWidth::Narrow) {
+                let read = simple_piece(&html, &theme, AmbiguousWidth::Narrow);
+                prop_assert!(read.is_some(), "{:?}", html);
+                let read = read.unwrap();
+                prop_assert_eq!(fast.blocks, read.blocks, "{:?}", html);
+                prop_assert_eq!(fast.links, read.links);
+            }
+        }
+
         /// A line's decoration read from its first span is the one read from the whole.
         #[test]
         fn line_prefix_is_that_of_the_whole(
@@ -1370,6 +1409,21 @@ mod tests {
                     prop_assert!(matches!(clean_inline(s), Cow::Borrowed(_)), "{:?} in {:?}", s, html);
                 }
             }
+        }
+    }
+
+    #[test]
+    fn news_paragraphs_skip_the_tokenizer() {
+        let text = simple::paragraph("<p>第一句，9.7%。\nSecond line  here.</p>\n");
+        assert_eq!(text.as_deref(), Some("第一句，9.7%。 Second line here."));
+        for html in [
+            "<p></p>",
+            "<p> </p>",
+            "<p>a&amp;b</p>",
+            "<p>a\u{3000}b</p>",
+            "<p id=\"x\">a</p>",
+        ] {
+            assert_eq!(simple::paragraph(html), None, "{html}");
         }
     }
 

@@ -30,6 +30,41 @@ pub fn render(html: &str) -> Option<(Vec<TLine>, Vec<String>)> {
     Some((lines, r.links))
 }
 
+/// What [`render`] gives for `html` if it is one paragraph of plain words (ideographs,
+/// Chinese punctuation, printable ASCII but `<` and `&`) with ASCII spaces and newlines
+/// between them, as most of a news post is: the words with one space between, read
+/// without the tokenizer.
+pub fn paragraph(html: &str) -> Option<String> {
+    let inner = html
+        .trim_ascii()
+        .strip_prefix("<p>")?
+        .strip_suffix("</p>")?;
+    let b = inner.as_bytes();
+    if memchr::memchr2(b'<', b'&', b).is_some() {
+        return None;
+    }
+    let mut out = String::with_capacity(inner.len());
+    let mut i = 0;
+    loop {
+        while let Some(b' ' | b'\n') = b.get(i) {
+            i += 1;
+        }
+        if i == b.len() {
+            break;
+        }
+        let end = plain_end(b, i);
+        if !matches!(b.get(end), None | Some(b' ' | b'\n')) {
+            return None;
+        }
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(&inner[i..end]);
+        i = end;
+    }
+    (!out.is_empty()).then_some(out)
+}
+
 /// Quotes nested deeper than this, or inline elements, are left to html2text: a hostile
 /// post must not run the recursion out of stack or make each tag a scan of a long list.
 const MAX_DEPTH: usize = 16;

@@ -245,21 +245,12 @@ pub fn lay_out(
     if !doc.links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(rule.repeat(width.min(8)), theme.meta));
-        let rows = |(i, url): (usize, &String)| {
-            let label = format!("[{}] ", i + 1);
-            let hang = vec![Span::raw(" ".repeat(label.len()))];
-            let spans = [
-                Span::styled(label, theme.meta),
-                Span::styled(url.clone(), theme.link),
-            ];
-            wrap::wrap(&spans, &hang, width, amb)
-        };
-        // A long post's thousands of links are wrapped on every core.
+        let rows = |(i, url): (usize, &String)| link_rows(i, url, width, theme, amb);
+        // A long post's thousands of links are laid out on every core, and gathered in a
+        // few long runs rather than a vector each.
         if doc.links.len() >= LAYOUT_PIECE {
             use rayon::prelude::*;
-            let laid: Vec<Vec<Line<'static>>> =
-                doc.links.par_iter().enumerate().map(rows).collect();
-            append_all(&mut lines, laid);
+            lines.par_extend(doc.links.par_iter().enumerate().flat_map_iter(rows));
         } else {
             lines.extend(doc.links.iter().enumerate().flat_map(rows));
         }
@@ -268,6 +259,36 @@ pub fn lay_out(
         lines,
         links: doc.links.clone(),
     }
+}
+
+/// The rows of link `i` (from 0) in the list after the body: `[n] url`, wrapped under
+/// `[n]`. A URL of printable ASCII that fits is its one row as it is: a long post lists
+/// thousands, and the wrapper's setup cost most of their time.
+fn link_rows(
+    i: usize,
+    url: &str,
+    width: usize,
+    theme: &Theme,
+    amb: AmbiguousWidth,
+) -> Vec<Line<'static>> {
+    let label = format!("[{}] ", i + 1);
+    let label = Span::styled(label, theme.meta);
+    if !url.is_empty()
+        && label.content.len() + url.len() <= width
+        && url.bytes().all(|b| b.is_ascii_graphic())
+    {
+        return vec![Line::from(vec![
+            label,
+            Span::styled(url.to_string(), theme.link),
+        ])];
+    }
+    let hang = [Span::raw(" ".repeat(label.content.len()))];
+    wrap::wrap(
+        &[label, Span::styled(url.to_string(), theme.link)],
+        &hang,
+        width,
+        amb,
+    )
 }
 
 /// A copy of `lines` with every match of `query` (Latin letters in either case) drawn in
@@ -474,6 +495,29 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        /// A link that fits is the row the wrapper would give it.
+        #[test]
+        fn link_rows_are_the_wrapped_rows(
+            url in "[ -~]{0,30}|[a-z:/.]{0,12}[中\\u{3000}\t\u{200b} ]?[a-z/]{0,12}",
+            i in 0usize..2000,
+            width in 1usize..50,
+        ) {
+            let theme = Theme::default();
+            let amb = AmbiguousWidth::Narrow;
+            let label = format!("[{}] ", i + 1);
+            let hang = [Span::raw(" ".repeat(label.len()))];
+            let spans = [
+                Span::styled(label, theme.meta),
+                Span::styled(url.clone(), theme.link),
+            ];
+            proptest::prop_assert_eq!(
+                link_rows(i, &url, width, &theme, amb),
+                wrap::wrap(&spans, &hang, width, amb)
+            );
+        }
+    }
 
     #[test]
     fn a_long_document_laid_out_in_pieces_is_laid_out_as_whole() {

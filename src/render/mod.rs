@@ -497,6 +497,11 @@ mod tests {
     use super::*;
 
     proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig {
+            failure_persistence: None,
+            ..proptest::prelude::ProptestConfig::default()
+        })]
+
         /// A link that fits is the row the wrapper would give it.
         #[test]
         fn link_rows_are_the_wrapped_rows(

@@ -1363,7 +1363,7 @@ mod tests {
                 ]),
                 0..12,
             ),
-            around in prop::sample::select(vec!["", "\n", " "]),
+            around in prop::sample::select(vec!["", "\n", " ", "\t", "\r", "\u{c}"]),
         ) {
             let html = format!("{around}<p>{}</p>{around}", words.concat());
             let theme = Theme::default();

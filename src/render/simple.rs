@@ -35,8 +35,9 @@ pub fn render(html: &str) -> Option<(Vec<TLine>, Vec<String>)> {
 /// between them, as most of a news post is: the words with one space between, read
 /// without the tokenizer.
 pub fn paragraph(html: &str) -> Option<String> {
+    // Around it, only the white space `render` takes between elements.
     let inner = html
-        .trim_ascii()
+        .trim_matches([' ', '\n', '\t'])
         .strip_prefix("<p>")?
         .strip_suffix("</p>")?;
     let b = inner.as_bytes();

@@ -35,7 +35,7 @@ fn tables_measured(md: &str, width: usize, amb: AmbiguousWidth) -> (Vec<Vec<Stri
             out.push(lines.iter().map(line_text).collect());
         }
     }
-    (out, doc.links)
+    (out, doc.links.to_vec())
 }
 
 /// Display columns of the border characters in `row`.

@@ -97,7 +97,7 @@ pub fn render(data: &[u8]) {
         let article = render::render(&post, Some("分类"), width, &theme, amb);
         assert!(!article.lines.is_empty(), "no rows at all");
         assert_rows_fit("render", &article.lines, width.max(1), amb);
-        for link in &article.links {
+        for link in article.links.iter() {
             assert_clean("link", link, false);
         }
     }

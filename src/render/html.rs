@@ -8,6 +8,7 @@
 use std::borrow::Cow;
 use std::cell::RefCell;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use html2text::render::{TaggedLine, TextDecorator};
 use html2text::{Element, Handle};
@@ -151,8 +152,9 @@ pub enum Block {
 #[derive(Clone, Debug, Default)]
 pub struct Document {
     pub blocks: Vec<Block>,
-    /// Link targets, numbered from 1 in the order the text numbers them.
-    pub links: Vec<String>,
+    /// Link targets, numbered from 1 in the order the text numbers them. Shared with the
+    /// articles laid out from it: a long post has thousands.
+    pub links: Arc<Vec<String>>,
 }
 
 fn style_of(anns: &[Ann], theme: &Theme) -> Style {
@@ -835,24 +837,26 @@ fn parse_clean(
 /// `number`, their links numbered on from it.
 fn join_documents(docs: Vec<Document>, mut number: Option<usize>) -> Document {
     // Sized first, so that the blocks are not copied as the vector doubles.
-    let mut out = Document {
-        blocks: Vec::with_capacity(docs.iter().map(|d| d.blocks.len() + 1).sum()),
-        links: Vec::with_capacity(docs.iter().map(|d| d.links.len()).sum()),
-    };
+    let mut blocks = Vec::with_capacity(docs.iter().map(|d| d.blocks.len() + 1).sum());
+    let mut links = Vec::with_capacity(docs.iter().map(|d| d.links.len()).sum());
     for mut doc in docs {
         if let Some(n) = number.as_mut() {
             number_links(&mut doc.blocks, *n);
             *n += doc.links.len();
         }
         if !doc.blocks.is_empty() {
-            if !out.blocks.is_empty() {
-                out.blocks.push(Block::Blank);
+            if !blocks.is_empty() {
+                blocks.push(Block::Blank);
             }
-            out.blocks.append(&mut doc.blocks);
+            blocks.append(&mut doc.blocks);
         }
-        out.links.append(&mut doc.links);
+        // The part's own list, not shared yet: moved, not copied.
+        links.append(Arc::make_mut(&mut doc.links));
     }
-    out
+    Document {
+        blocks,
+        links: Arc::new(links),
+    }
 }
 
 /// Consecutive parts of a document, each as a document with its links numbered from 1
@@ -1050,7 +1054,10 @@ where
     while blocks.last() == Some(&Block::Blank) {
         blocks.pop();
     }
-    Document { blocks, links }
+    Document {
+        blocks,
+        links: Arc::new(links),
+    }
 }
 
 #[cfg(test)]
@@ -1489,7 +1496,7 @@ mod tests {
         );
         assert_eq!(text(&doc.blocks[0]), long);
         assert_eq!(text(&doc.blocks[2]), "链接[1] and [K图]");
-        assert_eq!(doc.links, ["http://a.example/x"]);
+        assert_eq!(*doc.links, ["http://a.example/x"]);
     }
 
     #[test]
@@ -1555,7 +1562,7 @@ mod tests {
         );
         assert_eq!(text(&doc.blocks[0]), "abcdefgA中");
         assert_eq!(text(&doc.blocks[2]), "l[1]");
-        assert_eq!(doc.links, ["http://x/"]);
+        assert_eq!(*doc.links, ["http://x/"]);
     }
 
     #[test]
@@ -1580,7 +1587,7 @@ mod tests {
             "{:?}",
             doc.blocks
         );
-        assert_eq!(doc.links, ["http://a/", "http://b/", "http://c/"]);
+        assert_eq!(*doc.links, ["http://a/", "http://b/", "http://c/"]);
         let Block::Table { rows, .. } = &doc.blocks[3] else {
             panic!()
         };
@@ -1599,7 +1606,7 @@ mod tests {
         let doc = parse(html, &Theme::default(), AmbiguousWidth::Narrow);
         let t: Vec<String> = doc.blocks.iter().map(text).collect();
         assert_eq!(t, ["甲7乙 8 丙[1]", "", "T丁"], "{:?}", doc.blocks);
-        assert_eq!(doc.links, ["http://a/"]);
+        assert_eq!(*doc.links, ["http://a/"]);
         let Block::Text { spans, .. } = &doc.blocks[0] else {
             panic!()
         };

@@ -33,7 +33,7 @@ use width::AmbiguousWidth;
 pub struct Article {
     pub lines: Vec<Line<'static>>,
     /// Link targets; the text refers to them as `[1]`, `[2]`, …
-    pub links: Vec<String>,
+    pub links: Arc<Vec<String>>,
 }
 
 /// Frees `v` on the thread pool when it is long. A 5 MB post is some 100,000 rows and
@@ -257,7 +257,7 @@ pub fn lay_out(
     }
     Article {
         lines,
-        links: doc.links.clone(),
+        links: Arc::clone(&doc.links),
     }
 }
 
@@ -545,7 +545,7 @@ mod tests {
         }
         let doc = Document {
             blocks,
-            links: Vec::new(),
+            links: Arc::default(),
         };
         let theme = Theme::default();
         let (mut cut, mut whole) = (Vec::new(), Vec::new());
@@ -565,7 +565,7 @@ mod tests {
                 spans: vec![Span::raw("正文")],
                 hang: Vec::new(),
             }],
-            links: (1..=n).map(url).collect(),
+            links: Arc::new((1..=n).map(url).collect()),
         };
         let post = crate::loader::parse_post(
             std::path::Path::new("2026-01-01-links.md"),
@@ -638,7 +638,7 @@ mod tests {
         let mut c = Cache::new(64);
         let long = |rows| Article {
             lines: vec![Line::raw("行"); rows],
-            links: Vec::new(),
+            links: Arc::default(),
         };
         let n = AmbiguousWidth::Narrow;
         for width in 40..60 {

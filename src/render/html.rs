@@ -157,6 +157,14 @@ pub struct Document {
     pub links: Arc<Vec<String>>,
 }
 
+/// A part of a document as read, its links numbered from 1 but not yet written; joined
+/// into the [`Document`].
+#[derive(Debug, Default)]
+struct Part {
+    blocks: Vec<Block>,
+    links: Vec<String>,
+}
+
 fn style_of(anns: &[Ann], theme: &Theme) -> Style {
     anns.iter().fold(Style::default(), |s, a| {
         s.patch(match a {
@@ -808,9 +816,9 @@ fn parse_clean(
     }
     if tasks.len() == 1 {
         // A short post: not worth waking the thread pool for.
-        return join_documents(parse_parts(html, tasks[0], theme, amb), Some(0));
+        return join_parts(parse_parts(html, tasks[0], theme, amb), Some(0)).into();
     }
-    let per_task: Vec<Vec<Document>> = tasks
+    let per_task: Vec<Vec<Part>> = tasks
         .par_iter()
         .with_max_len(1) // each task alone: see `markdown::to_html_then`
         .map(|t| parse_parts(html, t, theme, amb))
@@ -824,18 +832,27 @@ fn parse_clean(
     }
     // Each task's many documents are numbered and joined on its core; only the tasks' are
     // joined here, on the calling thread, with the cores idle.
-    let joined: Vec<Document> = per_task
+    let joined: Vec<Part> = per_task
         .into_par_iter()
         .zip(offsets)
         .with_max_len(1)
-        .map(|(docs, offset)| join_documents(docs, Some(offset)))
+        .map(|(docs, offset)| join_parts(docs, Some(offset)))
         .collect();
-    join_documents(joined, None)
+    join_parts(joined, None).into()
+}
+
+impl From<Part> for Document {
+    fn from(p: Part) -> Self {
+        Document {
+            blocks: p.blocks,
+            links: Arc::new(p.links),
+        }
+    }
 }
 
 /// `docs` one after the other, a blank line between those that show anything; with
 /// `number`, their links numbered on from it.
-fn join_documents(docs: Vec<Document>, mut number: Option<usize>) -> Document {
+fn join_parts(docs: Vec<Part>, mut number: Option<usize>) -> Part {
     // Sized first, so that the blocks are not copied as the vector doubles.
     let mut blocks = Vec::with_capacity(docs.iter().map(|d| d.blocks.len() + 1).sum());
     let mut links = Vec::with_capacity(docs.iter().map(|d| d.links.len()).sum());
@@ -850,23 +867,19 @@ fn join_documents(docs: Vec<Document>, mut number: Option<usize>) -> Document {
             }
             blocks.append(&mut doc.blocks);
         }
-        // The part's own list, not shared yet: moved, not copied.
-        links.append(Arc::make_mut(&mut doc.links));
+        links.append(&mut doc.links);
     }
-    Document {
-        blocks,
-        links: Arc::new(links),
-    }
+    Part { blocks, links }
 }
 
 /// Consecutive parts of a document, each as a document with its links numbered from 1
 /// but not yet written: read by `simple.rs` where it can, the runs between by html2text.
-fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -> Vec<Document> {
+fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -> Vec<Part> {
     let mut out = Vec::new();
     // The run of parts left to html2text: what its first part reopens, where it starts
     // and ends in the document.
     let mut run: Option<(&str, usize, usize)> = None;
-    let flush = |run: &mut Option<(&str, usize, usize)>, out: &mut Vec<Document>| {
+    let flush = |run: &mut Option<(&str, usize, usize)>, out: &mut Vec<Part>| {
         if let Some((reopen, start, end)) = run.take() {
             let html = &doc[start..end];
             out.push(if reopen.is_empty() {
@@ -879,9 +892,9 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
     for p in parts {
         if p.too_deep {
             flush(&mut run, &mut out);
-            out.push(Document {
+            out.push(Part {
                 blocks: fallback(p.html),
-                ..Document::default()
+                ..Part::default()
             });
             continue;
         }
@@ -905,7 +918,7 @@ fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -
 
 /// A piece of a document read by `simple.rs`, if it is in the shapes that module knows;
 /// its links numbered from 1 but not yet written.
-fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
+fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Part> {
     let (lines, links) = simple::render(html)?;
     let links = links.iter().map(|u| clean_line(u)).collect();
     // Its text is clean: it gives up on any character a cleaning would change.
@@ -919,7 +932,7 @@ fn simple_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Docume
 }
 
 /// A piece that is one paragraph of plain words (see [`simple::paragraph`]).
-fn paragraph_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
+fn paragraph_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Part> {
     let text = simple::paragraph(html)?;
     let line = std::iter::once((text, [] as [Ann; 0]));
     Some(document(
@@ -933,11 +946,11 @@ fn paragraph_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Option<Doc
 
 /// A piece of a document through html2text, its links numbered from 1 but not yet
 /// written.
-fn html2text_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
+fn html2text_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Part {
     let Ok((lines, links)) = run_html2text(html, UNWRAPPED) else {
-        return Document {
+        return Part {
             blocks: fallback(html),
-            ..Document::default()
+            ..Part::default()
         };
     };
     let lines = lines.iter().map(|l| {
@@ -947,15 +960,15 @@ fn html2text_piece(html: &str, theme: &Theme, amb: AmbiguousWidth) -> Document {
     document(lines, false, links, theme, amb)
 }
 
-/// html2text's lines (or the same from [`simple::render`]) as a document; `clean` if
-/// their strings are known to need no cleaning.
+/// html2text's lines (or the same from [`simple::render`]) as a part of a document;
+/// `clean` if their strings are known to need no cleaning.
 fn document<L, S, T>(
     lines: impl ExactSizeIterator<Item = L>,
     clean: bool,
     links: Vec<String>,
     theme: &Theme,
     amb: AmbiguousWidth,
-) -> Document
+) -> Part
 where
     L: Iterator<Item = (S, T)>,
     S: AsRef<str> + Into<String>,
@@ -1054,10 +1067,7 @@ where
     while blocks.last() == Some(&Block::Blank) {
         blocks.pop();
     }
-    Document {
-        blocks,
-        links: Arc::new(links),
-    }
+    Part { blocks, links }
 }
 
 #[cfg(test)]
@@ -1150,7 +1160,7 @@ mod tests {
             for task in [0, usize::MAX] {
                 let cut = parse_in_pieces(&html, task, &theme, AmbiguousWidth::Narrow);
                 prop_assert_eq!(&cut.blocks, &whole.blocks, "{:?}", html);
-                prop_assert_eq!(&cut.links, &whole.links);
+                prop_assert_eq!(&*cut.links, &whole.links);
             }
         }
     }
@@ -1206,7 +1216,7 @@ mod tests {
     }
 
     /// `html` read by `simple.rs` and by html2text, if `simple.rs` reads it.
-    fn both_ways(html: &str) -> Option<(Document, Document)> {
+    fn both_ways(html: &str) -> Option<(Part, Part)> {
         let theme = Theme::default();
         let ours = simple_piece(html, &theme, AmbiguousWidth::Narrow)?;
         Some((ours, html2text_piece(html, &theme, AmbiguousWidth::Narrow)))

@@ -830,13 +830,13 @@ fn parse_clean(
         offsets.push(links);
         links += docs.iter().map(|d| d.links.len()).sum::<usize>();
     }
-    // Each task's many documents are numbered and joined on its core; only the tasks' are
+    // Each task's many parts are numbered and joined on its core; only the tasks' are
     // joined here, on the calling thread, with the cores idle.
     let joined: Vec<Part> = per_task
         .into_par_iter()
         .zip(offsets)
         .with_max_len(1)
-        .map(|(docs, offset)| join_parts(docs, Some(offset)))
+        .map(|(parts, offset)| join_parts(parts, Some(offset)))
         .collect();
     join_parts(joined, None).into()
 }
@@ -850,29 +850,29 @@ impl From<Part> for Document {
     }
 }
 
-/// `docs` one after the other, a blank line between those that show anything; with
+/// `parts` one after the other, a blank line between those that show anything; with
 /// `number`, their links numbered on from it.
-fn join_parts(docs: Vec<Part>, mut number: Option<usize>) -> Part {
+fn join_parts(parts: Vec<Part>, mut number: Option<usize>) -> Part {
     // Sized first, so that the blocks are not copied as the vector doubles.
-    let mut blocks = Vec::with_capacity(docs.iter().map(|d| d.blocks.len() + 1).sum());
-    let mut links = Vec::with_capacity(docs.iter().map(|d| d.links.len()).sum());
-    for mut doc in docs {
+    let mut blocks = Vec::with_capacity(parts.iter().map(|p| p.blocks.len() + 1).sum());
+    let mut links = Vec::with_capacity(parts.iter().map(|p| p.links.len()).sum());
+    for mut part in parts {
         if let Some(n) = number.as_mut() {
-            number_links(&mut doc.blocks, *n);
-            *n += doc.links.len();
+            number_links(&mut part.blocks, *n);
+            *n += part.links.len();
         }
-        if !doc.blocks.is_empty() {
+        if !part.blocks.is_empty() {
             if !blocks.is_empty() {
                 blocks.push(Block::Blank);
             }
-            blocks.append(&mut doc.blocks);
+            blocks.append(&mut part.blocks);
         }
-        links.append(&mut doc.links);
+        links.append(&mut part.links);
     }
     Part { blocks, links }
 }
 
-/// Consecutive parts of a document, each as a document with its links numbered from 1
+/// Consecutive parts of a document, each read on its own with its links numbered from 1
 /// but not yet written: read by `simple.rs` where it can, the runs between by html2text.
 fn parse_parts(doc: &str, parts: &[Piece], theme: &Theme, amb: AmbiguousWidth) -> Vec<Part> {
     let mut out = Vec::new();

@@ -262,8 +262,7 @@ pub fn lay_out(
 }
 
 /// The rows of link `i` (from 0) in the list after the body: `[n] url`, wrapped under
-/// `[n]`. A URL of printable ASCII that fits is its one row as it is: a long post lists
-/// thousands, and the wrapper's setup cost most of their time.
+/// `[n]`.
 fn link_rows(
     i: usize,
     url: &str,
@@ -272,23 +271,12 @@ fn link_rows(
     amb: AmbiguousWidth,
 ) -> Vec<Line<'static>> {
     let label = format!("[{}] ", i + 1);
-    let label = Span::styled(label, theme.meta);
-    if !url.is_empty()
-        && label.content.len() + url.len() <= width
-        && url.bytes().all(|b| b.is_ascii_graphic())
-    {
-        return vec![Line::from(vec![
-            label,
-            Span::styled(url.to_string(), theme.link),
-        ])];
-    }
-    let hang = [Span::raw(" ".repeat(label.content.len()))];
-    wrap::wrap(
-        &[label, Span::styled(url.to_string(), theme.link)],
-        &hang,
-        width,
-        amb,
-    )
+    let hang = [Span::raw(" ".repeat(label.len()))];
+    let spans = [
+        Span::styled(label, theme.meta),
+        Span::styled(url.to_string(), theme.link),
+    ];
+    wrap::wrap(&spans, &hang, width, amb)
 }
 
 /// A copy of `lines` with every match of `query` (Latin letters in either case) drawn in
@@ -495,34 +483,6 @@ impl Cache {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig {
-            failure_persistence: None,
-            ..proptest::prelude::ProptestConfig::default()
-        })]
-
-        /// A link that fits is the row the wrapper would give it.
-        #[test]
-        fn link_rows_are_the_wrapped_rows(
-            url in "[ -~]{0,30}|[a-z:/.]{0,12}[中\\u{3000}\t\u{200b} ]?[a-z/]{0,12}",
-            i in 0usize..2000,
-            width in 1usize..50,
-        ) {
-            let theme = Theme::default();
-            let amb = AmbiguousWidth::Narrow;
-            let label = format!("[{}] ", i + 1);
-            let hang = [Span::raw(" ".repeat(label.len()))];
-            let spans = [
-                Span::styled(label, theme.meta),
-                Span::styled(url.clone(), theme.link),
-            ];
-            proptest::prop_assert_eq!(
-                link_rows(i, &url, width, &theme, amb),
-                wrap::wrap(&spans, &hang, width, amb)
-            );
-        }
-    }
 
     #[test]
     fn a_long_document_laid_out_in_pieces_is_laid_out_as_whole() {

@@ -1142,6 +1142,31 @@ pub fn wrap(
     if width == 0 {
         return Vec::new();
     }
+    if fits_as_is(spans, width) {
+        return vec![Line::from(spans.to_vec())];
+    }
+    wrap_rows(spans, hang, width, amb)
+}
+
+/// Whether `spans` are printable ASCII (none of them empty, no space at the end) that fits
+/// in `width`: their one row is then the spans as they are. Most short lines are (a long
+/// post's list of links, table cells), and the setup of [`wrap_rows`] was most of their
+/// time.
+fn fits_as_is(spans: &[Span<'static>], width: usize) -> bool {
+    spans.iter().map(|s| s.content.len()).sum::<usize>() <= width
+        && spans.last().is_some_and(|s| !s.content.ends_with(' '))
+        && spans
+            .iter()
+            .all(|s| !s.content.is_empty() && s.content.bytes().all(|b| matches!(b, b' '..=b'~')))
+}
+
+/// [`wrap`] by the rules, without its shortcut.
+fn wrap_rows(
+    spans: &[Span<'static>],
+    hang: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+) -> Vec<Line<'static>> {
     let Some((mut p, text)) = Para::new(spans, width, amb) else {
         return split_hard(spans, width, amb);
     };
@@ -2122,6 +2147,39 @@ mod tests {
                 vec![Span::raw(h).dark_gray()]
             }
         })
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// A line of printable ASCII that fits is the row the rules give it.
+        #[test]
+        fn fitting_ascii_is_its_row(
+            spans in prop::collection::vec(
+                prop_oneof![
+                    6 => "[ -~]{1,10}",
+                    1 => Just(String::new()),
+                    1 => "[a-z]{0,4}[中\u{200b}\t][a-z]{0,4}",
+                ],
+                0..4,
+            ),
+            width in 1usize..40,
+        ) {
+            let spans: Vec<Span<'static>> = spans
+                .into_iter()
+                .enumerate()
+                .map(|(i, s)| Span::styled(s, Style::default().fg(ratatui::style::Color::Indexed(i as u8))))
+                .collect();
+            let hang = [Span::raw("  ")];
+            let amb = AmbiguousWidth::Narrow;
+            prop_assert_eq!(
+                wrap(&spans, &hang, width, amb),
+                wrap_rows(&spans, &hang, width, amb)
+            );
+        }
     }
 
     /// A [`paragraph`] cut into spans of different styles (see [`styled`]).

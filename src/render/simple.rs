@@ -854,6 +854,14 @@ mod tests {
     }
 
     #[test]
+    fn sure_bytes_are_those_step_knows_and_continuations() {
+        for x in 0..=255u8 {
+            let continuation = x & 0xc0 == 0x80;
+            assert_eq!(sure(x), STEP[usize::from(x)] != 0 || continuation, "{x:#x}");
+        }
+    }
+
+    #[test]
     fn plain_runs_hold_only_shown_characters() {
         // `c` across the end of the first 32 bytes; first, and after them, below U+10000
         // (the bytes that make a chunk sure).

@@ -62,7 +62,7 @@ impl TextDecorator for Decorator {
     // Links are not nested (the HTML parser closes an open `<a>`), so the link that ends
     // is the last one started.
     fn decorate_link_end(&mut self) -> String {
-        format!("{LINK_MARK}{}{MARK_END}", self.links.borrow().len())
+        link_mark(self.links.borrow().len())
     }
     fn decorate_em_start(&self) -> (String, Ann) {
         (String::new(), Ann::Emphasis)
@@ -296,7 +296,7 @@ fn number_links(blocks: &mut [Block], offset: usize) {
         for span in spans {
             if let Some(mark) = span.content.strip_prefix(LINK_MARK) {
                 let n: usize = mark.trim_end_matches(MARK_END).parse().unwrap_or(0);
-                span.content = format!("[{}]", n + offset).into();
+                span.content = numbered("[", n + offset, "]").into();
             }
         }
     }
@@ -404,6 +404,30 @@ pub(super) const MARK_END: char = '\u{e002}';
 pub(super) const LINK_MARK: char = '\u{e003}';
 /// The first byte of [`LINK_MARK`] in UTF-8.
 const LINK_MARK_LEAD: u8 = 0xe0 | (LINK_MARK as u32 >> 12) as u8;
+
+/// `before`, then `n` in decimal, then `after`, in a string of exactly their size. A post
+/// can hold thousands of links, each numbered three times (its mark, its `[n]`, its row
+/// in the list), and `format!` grows its string from nothing, a reallocation or two each.
+pub(super) fn numbered(before: &str, n: impl itoa::Integer, after: &str) -> String {
+    let mut digits = itoa::Buffer::new();
+    let digits = digits.format(n);
+    let mut s = String::with_capacity(before.len() + digits.len() + after.len());
+    s.push_str(before);
+    s.push_str(digits);
+    s.push_str(after);
+    s
+}
+
+/// A link's mark (see [`LINK_MARK`]) for its number `n` within its chunk.
+pub(super) fn link_mark(n: usize) -> String {
+    let mut before = [0; 4];
+    let mut after = [0; 4];
+    numbered(
+        LINK_MARK.encode_utf8(&mut before),
+        n,
+        MARK_END.encode_utf8(&mut after),
+    )
+}
 
 type Config = html2text::config::Config<Decorator>;
 

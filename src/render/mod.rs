@@ -270,7 +270,7 @@ fn link_rows(
     theme: &Theme,
     amb: AmbiguousWidth,
 ) -> Vec<Line<'static>> {
-    let label = format!("[{}] ", i + 1);
+    let label = html::numbered("[", i + 1, "] ");
     let hang = [Span::raw(" ".repeat(label.len()))];
     let spans = [
         Span::styled(label, theme.meta),

@@ -12,7 +12,7 @@
 
 use unicode_width::UnicodeWidthChar;
 
-use super::html::{Ann, HEADING_MARK, LINK_MARK, MARK_END, TABLE_MARK, image_label};
+use super::html::{Ann, HEADING_MARK, MARK_END, TABLE_MARK, image_label, link_mark, numbered};
 
 /// A line as html2text gives it: strings tagged with the stack of open annotations,
 /// adjacent strings with the same tag merged.
@@ -677,8 +677,7 @@ impl<'a> Reader<'a> {
                         outer.1 = true;
                     }
                     if end == "a" {
-                        let mark = format!("{LINK_MARK}{}{MARK_END}", self.links.len());
-                        text.add(&mark, &tags)?;
+                        text.add(&link_mark(self.links.len()), &tags)?;
                     }
                     if end != "span" {
                         tags.pop();
@@ -790,14 +789,17 @@ impl<'a> Reader<'a> {
         let width = if name == "ul" {
             2
         } else {
-            format!("{}. ", start + count - 1).len()
+            numbered("", start + count - 1, ". ").len()
         };
         let mut out = Vec::new();
         for (i, lines) in items.into_iter().enumerate() {
             let first = if name == "ul" {
                 "* ".to_string()
             } else {
-                format!("{:<width$}", format!("{}. ", start + i as i64))
+                let mut first = numbered("", start + i as i64, ". ");
+                let pad = width.saturating_sub(first.len());
+                first.extend(std::iter::repeat_n(' ', pad));
+                first
             };
             for (j, mut line) in lines.into_iter().enumerate() {
                 if j == 0 {

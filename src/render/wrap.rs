@@ -1095,15 +1095,24 @@ impl<'a> Para<'a> {
         span_cur: &mut usize,
         ph_cur: &mut usize,
     ) -> Line<'static> {
-        let mut out = Vec::with_capacity(hang.map_or(0, <[_]>::len) + 2);
-        if let Some(h) = hang {
-            out.extend(h.iter().cloned());
-        }
         if a >= b {
-            return Line::from(out);
+            return Line::from(hang.map_or_else(Vec::new, <[_]>::to_vec));
         }
         let mut pos = self.cl[a].off as usize;
         let end = self.end_off(b);
+        // The spans the row's text runs through, from the one that holds its start.
+        let mut first = *span_cur;
+        while self.bases[first + 1] <= pos {
+            first += 1;
+        }
+        let mut last = first;
+        while self.bases[last + 1] < end {
+            last += 1;
+        }
+        let mut out = Vec::with_capacity(hang.map_or(0, <[_]>::len) + last - first + 1);
+        if let Some(h) = hang {
+            out.extend(h.iter().cloned());
+        }
         while let Some(&p) = self.ph.get(*ph_cur) {
             if p >= b {
                 break;
@@ -1186,7 +1195,10 @@ fn rows(
 
     const NONE: usize = usize::MAX;
     let n = p.cl.len();
-    let mut rows = Vec::with_capacity(n / width.max(1) + 1);
+    // A character is at least as many bytes as it is wide, and rows stop short of the
+    // width at their breaks: room for a quarter more rows than the bytes fill is rarely
+    // outgrown.
+    let mut rows = Vec::with_capacity((text.len() + text.len() / 4) / width.max(1) + 1);
     let (mut span_cur, mut ph_cur) = (0, 0);
     let mut s = 0;
     let mut first = true;

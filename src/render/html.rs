@@ -1291,6 +1291,35 @@ mod tests {
         }
     }
 
+    /// A centred line between blocks, as scraped posts put their stock charts, is read
+    /// by `simple.rs` as html2text reads it; next to a list or more inline content it is
+    /// left to html2text.
+    #[test]
+    fn centred_lines_between_blocks_read_as_html2text() {
+        let chart = "<!-- EM_StockImg_Start -->\n<center><img alt=\"K图 600000_0\" \
+                     src=\"//i.example.com/k/600000.png\" /></center>\n<!-- EM_StockImg_End -->";
+        for html in [
+            &format!("<p>前文。</p>\n{chart}\n <p><!-- 编辑 --></p>\n <p>后文。</p>\n "),
+            &format!("{chart}\n<h2>标题</h2>"),
+            &format!("<blockquote>\n<p>引文</p>\n{chart}\n</blockquote>\n{chart}"),
+            "<p>a</p><center>居中 <b>粗</b> <a href=\"http://l/\">链接</a></center>\n<table>\n\
+             <tr>\n<td>x</td>\n</tr>\n</table>",
+        ] {
+            let (ours, theirs) = both_ways(html).expect(html);
+            assert_eq!(ours.blocks, theirs.blocks, "{html}");
+            assert_eq!(ours.links, theirs.links, "{html}");
+        }
+        for html in [
+            "<p>a</p><center>x</center><ul>\n<li>b</li>\n</ul>",
+            "<p>a</p><center>x</center>\n<center>y</center>",
+            "<ul>\n<li>b</li>\n</ul><center>x</center>",
+            "<p>a</p><center><b>&nbsp;</b>x</center>",
+            "<p>a</p><center><br>x</center>",
+        ] {
+            assert!(both_ways(html).is_none(), "{html}");
+        }
+    }
+
     /// An `id` makes html2text keep the strings around its anchor apart.
     #[test]
     fn anchors_keep_strings_apart_as_in_html2text() {
@@ -1360,6 +1389,7 @@ mod tests {
         });
         let leaf = prop_oneof![
             (run(), attrs()).prop_map(|(r, a)| format!("<p{a}>{r}</p>")),
+            (run(), attrs()).prop_map(|(r, a)| format!("<center{a}>{r}</center>")),
             table,
             (run(), attrs()).prop_map(|(r, a)| format!("<h2{a}>{r}</h2>")),
             (prop::collection::vec(item, 0..4), 0..12u8).prop_map(|(items, start)| {

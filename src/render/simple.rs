@@ -477,17 +477,22 @@ impl<'a> Reader<'a> {
         if depth > MAX_DEPTH {
             return None;
         }
-        #[derive(PartialEq)]
+        #[derive(PartialEq, Clone, Copy)]
         enum Kind {
             Para,
             List,
             Table,
+            /// A `<center>`, which html2text reads as inline content (a container, as
+            /// a span is); read here only as a line of its own between blocks.
+            Center,
         }
         let mut out: Vec<TLine> = Vec::new();
         // Whether a line with something on it is in `out`.
         let mut shown = false;
         // The kind of the last block shown that was not a list: lists are passed over.
         let mut last = Kind::List;
+        // The kind of the last block shown.
+        let mut prev = None;
         loop {
             match self.token()? {
                 Token::Eof => return until.is_none().then_some(out),
@@ -499,8 +504,33 @@ impl<'a> Reader<'a> {
                     }
                 }
                 Token::Start { name, attrs } => {
+                    // After a center's line, html2text's next block sets a blank line
+                    // only if it starts one: not a list.
+                    if prev == Some(Kind::Center) && matches!(name, "ul" | "ol") {
+                        return None;
+                    }
                     let (lines, kind) = match name {
                         "p" => (self.inline_block(name, &attrs)?, Kind::Para),
+                        // Inline content after a block that ended (a paragraph, heading or
+                        // quote) or at the start starts a block of its own, set off by a
+                        // blank line; after a list or table html2text has not ended one,
+                        // and after a center's line it would go on that line.
+                        "center" => {
+                            if !matches!(prev, None | Some(Kind::Para)) {
+                                return None;
+                            }
+                            let lines = self.inline_block(name, &attrs)?;
+                            // A `<br>` at the start of the content would add a line of
+                            // its own rather than start the block: one line only. Before
+                            // the block starts, html2text drops text that is all
+                            // whitespace, a no-break space too, which `Inline` keeps.
+                            if lines.len() > 1
+                                || lines.iter().flatten().any(|(s, _)| s.contains('\u{a0}'))
+                            {
+                                return None;
+                            }
+                            (lines, Kind::Center)
+                        }
                         "h1" | "h2" | "h3" | "h4" | "h5" | "h6" => {
                             let mut lines = self.inline_block(name, &attrs)?;
                             // An empty heading still sets a blank line.
@@ -539,7 +569,7 @@ impl<'a> Reader<'a> {
                         return None;
                     }
                     let blank = match kind {
-                        Kind::Para => true,
+                        Kind::Para | Kind::Center => true,
                         Kind::List => false,
                         Kind::Table => last == Kind::Para,
                     };
@@ -550,6 +580,7 @@ impl<'a> Reader<'a> {
                     if kind != Kind::List {
                         last = kind;
                     }
+                    prev = Some(kind);
                     out.extend(lines);
                 }
             }

@@ -1216,37 +1216,50 @@ fn rows(
         let avail = if hang_on { cw } else { width };
         let row_hang = if hang_on { Some(hang) } else { None };
 
-        // First the widths alone: where the row overflows, and the last cluster of a run
-        // of ideographs before that which follows a cluster of this row. A break before
-        // such a cluster is allowed and clean, and taking it leaves no space at the row's
-        // end: no break before it can be better, so the breaks are read from there on.
-        // Written without branches but the one that ends the row: the kinds of cluster
-        // follow each other in no order a processor could predict.
-        let (mut run, mut last) = (0usize, NONE);
-        // That cluster (`s` while there is none) and the width of the row before it.
-        let (mut run_at, mut run_before) = (s, 0);
+        // First the widths alone: where the row overflows, the first cluster past the
+        // width that shows. A loop that only adds: most rows are long.
+        let mut run = 0usize;
         let mut k = s;
         let overflow = loop {
             if k == n {
                 break None;
             }
             let c = p.cl[k];
-            let shows = c.f & WS == 0;
-            let after_run = (c.f & RUN != 0) & (last != NONE);
-            run_at = if after_run { k } else { run_at };
-            run_before = if after_run { run } else { run_before };
             run += usize::from(c.w);
-            if shows & (run > avail) {
+            if (c.f & WS == 0) & (run > avail) {
                 break Some(k);
             }
-            last = if shows { k } else { last };
             k += 1;
         };
+        // The last cluster before the end or the overflow that shows.
+        let last_shown = |end: usize| {
+            (s..end)
+                .rev()
+                .find(|&j| p.cl[j].f & WS == 0)
+                .unwrap_or(NONE)
+        };
         let Some(o) = overflow else {
+            let last = last_shown(n);
             let e = if last == NONE { s } else { last + 1 };
             rows.push(p.row(s, e, row_hang, &mut span_cur, &mut ph_cur));
             break;
         };
+        let last = last_shown(o);
+        // Then the last cluster up to the overflow of a run of ideographs that follows a
+        // cluster of this row (`s` if there is none), and the width of the row before it.
+        // A break before it is allowed and clean, and taking it leaves no space at the
+        // row's end: no break before it can be better, so the breaks are read from there
+        // on. In Chinese text it is the overflow or the cluster before.
+        let (mut run_at, mut run_before) = (s, 0);
+        let mut before = run;
+        for j in (s + 1..=o).rev() {
+            before -= usize::from(p.cl[j].w);
+            // It follows an ideograph, which shows, of this row.
+            if p.cl[j].f & RUN != 0 {
+                (run_at, run_before) = (j, before);
+                break;
+            }
+        }
         if last == NONE {
             if first && o > s {
                 // The indentation leaves no room for the first cluster.

@@ -271,12 +271,16 @@ fn link_rows(
     amb: AmbiguousWidth,
 ) -> Vec<Line<'static>> {
     let label = html::numbered("[", i + 1, "] ");
-    let hang = [Span::raw(" ".repeat(label.len()))];
-    let spans = [
+    let hang_width = label.len();
+    let spans = vec![
         Span::styled(label, theme.meta),
         Span::styled(url.to_string(), theme.link),
     ];
-    wrap::wrap(&spans, &hang, width, amb)
+    // Most links fit: their row is moved in, not copied by the wrapper.
+    if wrap::fits_as_is(&spans, width) {
+        return vec![Line::from(spans)];
+    }
+    wrap::wrap(&spans, &[Span::raw(" ".repeat(hang_width))], width, amb)
 }
 
 /// A copy of `lines` with every match of `query` (Latin letters in either case) drawn in

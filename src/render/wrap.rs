@@ -1161,7 +1161,7 @@ pub fn wrap(
 /// in `width`: their one row is then the spans as they are. Most short lines are (a long
 /// post's list of links, table cells), and the setup of [`wrap_rows`] was most of their
 /// time.
-fn fits_as_is(spans: &[Span<'static>], width: usize) -> bool {
+pub(super) fn fits_as_is(spans: &[Span<'static>], width: usize) -> bool {
     spans.iter().map(|s| s.content.len()).sum::<usize>() <= width
         && spans.last().is_some_and(|s| !s.content.ends_with(' '))
         && spans

@@ -241,7 +241,10 @@ pub fn pieces(md: &str, target: usize) -> Vec<&str> {
 /// `md` cut into pieces of at least `target` bytes (the last may be shorter) whose HTML,
 /// joined, is the HTML of the whole. A cut falls only before a line that follows a blank
 /// line, starts at the margin and starts no list item: there a blank line has ended every
-/// block but a list, which only an indented line or a new item would continue.
+/// block but a list, which only an indented line or a new item would continue. Where no
+/// line of the piece so far may start a list item, it also falls before a line indented
+/// by one to three spaces that starts none (too little for code, as scraped posts indent
+/// their raw `<p>`s).
 ///
 /// That holds only without the blocks that reach across blank lines or across the whole
 /// document, so a document that may hold one ([`reaches_across`]) must not be cut: fenced
@@ -264,6 +267,8 @@ fn cut(md: &str, target: usize) -> Vec<&str> {
         let prev = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
         (at, at > 0 && is_blank(&b[prev..at]))
     };
+    // Whether a line of the piece before `listed_to` may start a list item.
+    let (mut listed, mut listed_to) = (false, 0);
     let mut out = Vec::new();
     let mut start = 0;
     let (mut at, mut after_blank) = skip(target);
@@ -272,12 +277,25 @@ fn cut(md: &str, target: usize) -> Vec<&str> {
         let line = &md[at..end];
         if is_blank(line.as_bytes()) {
             after_blank = true;
-        } else if after_blank
-            && !line.starts_with([' ', '\t'])
-            && !starts_list_item(line.trim_end())
-        {
+        } else if after_blank && {
+            let rest = line.trim_start_matches(' ');
+            let indent = line.len() - rest.len();
+            // Four columns, a tab's included, would make it code.
+            indent < 4
+                && !rest.starts_with('\t')
+                && !starts_list_item(rest.trim_end())
+                && (indent == 0 || {
+                    if !listed {
+                        listed = lines(&md[listed_to.max(start)..at])
+                            .any(|l| starts_list_item(l.trim_start().trim_end()));
+                    }
+                    listed_to = at;
+                    !listed
+                })
+        } {
             out.push(&md[start..at]);
             start = at;
+            listed = false;
             (at, after_blank) = skip((start + target).max(end));
             continue;
         } else {
@@ -586,6 +604,12 @@ mod tests {
         "\ttab",
         " one space",
         "   three",
+        " <p>para</p>\n <p>more</p>",
+        "  <div>\nx\n</div>",
+        "  - nested",
+        " 1. x",
+        "   > q",
+        "  \ttab",
         "text\nlazy",
     ];
 
@@ -780,10 +804,17 @@ mod tests {
                 after_blank = true;
                 continue;
             }
+            let rest = line.trim_start_matches(' ');
+            let indent = line.len() - rest.len();
             if after_blank
                 && here - start >= target
-                && !line.starts_with([' ', '\t'])
-                && !starts_list_item(line.trim_end())
+                && indent < 4
+                && !rest.starts_with('\t')
+                && !starts_list_item(rest.trim_end())
+                && (indent == 0
+                    || !md[start..here]
+                        .lines()
+                        .any(|l| starts_list_item(l.trim_start().trim_end())))
             {
                 out.push(&md[start..here]);
                 start = here;

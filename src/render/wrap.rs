@@ -1821,6 +1821,16 @@ mod tests {
         老人坐在长椅上，看着远处的湖面、树木和飞鸟。“你看，”他说，“春天来了。”\
         大家都点头：是啊！（真好）";
 
+    /// A word after ideographs and a space goes to the next row whole, and the space stays
+    /// on the row when it fits; exactly at the width, so that the width of the row before
+    /// its last ideograph must be right.
+    #[test]
+    fn word_after_ideographs_and_a_space_keeps_the_space_at_the_width() {
+        let rows = wrap_ok(&raw("中文中文 abcdef"), &[], 10);
+        let rows: Vec<String> = rows.iter().map(text_of).collect();
+        assert_eq!(rows, ["中文中文 ", "abcdef"]);
+    }
+
     #[test]
     fn chinese_paragraph_all_widths() {
         let mut pushed = 0;

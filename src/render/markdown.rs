@@ -513,8 +513,11 @@ fn plain_links(md: &str) -> Option<Vec<Link<'_>>> {
         });
         at = url_end + 1;
     }
+    if links.is_empty() {
+        return None;
+    }
     as_text.push_str(&md[at..]);
-    (!links.is_empty() && is_plain(&as_text)).then_some(links)
+    is_plain(&as_text).then_some(links)
 }
 
 /// The HTML comrak gives for [`is_plain`] `md`, or for `md` with its [`plain_links`]

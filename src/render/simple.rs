@@ -827,10 +827,7 @@ impl<'a> Reader<'a> {
             let first = if name == "ul" {
                 "* ".to_string()
             } else {
-                let mut first = numbered("", start + i as i64, ". ");
-                let pad = width.saturating_sub(first.len());
-                first.extend(std::iter::repeat_n(' ', pad));
-                first
+                format!("{:<width$}", numbered("", start + i as i64, ". "))
             };
             for (j, mut line) in lines.into_iter().enumerate() {
                 if j == 0 {

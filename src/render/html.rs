@@ -1320,6 +1320,29 @@ mod tests {
         }
     }
 
+    /// What scraped posts put between their articles (a line of section links, a hidden
+    /// paragraph of an empty line, a rule) and around stock names (spans with an
+    /// `href`) is read by `simple.rs` as html2text reads it; an empty line in a quote is
+    /// left to html2text.
+    #[test]
+    fn scraped_separators_read_as_html2text() {
+        let hidden = "<p style=\"display:none;height:1px;overflow:hidden;\"><br /></p>";
+        for html in [
+            &format!(
+                "<p><a href=\"//example.com/c/\">返回</a>｜<a href=\"//example.com/\">首页</a></p>\n\
+                 {hidden}<!-- EM_StockImg_Start --><p style=\"text-align:center;\">图</p>\n\
+                 <ul>\n<li>x</li>\n</ul>"
+            ),
+            &format!("<p>a</p>\n<hr />\n<h2>b</h2>\n{hidden}\n<ol>\n<li>y</li>\n</ol>"),
+            "<p>各<span web=\"1\" href=\"http://q/r/90\" class=\"k\">证券</span>公司</p>",
+        ] {
+            let (ours, theirs) = both_ways(html).expect(html);
+            assert_eq!(ours.blocks, theirs.blocks, "{html}");
+            assert_eq!(ours.links, theirs.links, "{html}");
+        }
+        assert!(both_ways("<blockquote>\n<p>a</p>\n<p><br /></p>\n</blockquote>").is_none());
+    }
+
     /// An `id` makes html2text keep the strings around its anchor apart.
     #[test]
     fn anchors_keep_strings_apart_as_in_html2text() {
@@ -1392,6 +1415,19 @@ mod tests {
             (run(), attrs()).prop_map(|(r, a)| format!("<center{a}>{r}</center>")),
             table,
             (run(), attrs()).prop_map(|(r, a)| format!("<h2{a}>{r}</h2>")),
+            // Rules, and paragraphs of empty lines as scraped posts put between articles.
+            prop::sample::select(
+                &[
+                    "<hr />",
+                    "<hr>",
+                    "<hr class=\"c\" />",
+                    "<hr id=\"i\" />",
+                    "<p><br /></p>",
+                    "<p style=\"display:none\"><br /></p>",
+                    "<p> <br><br> </p>",
+                ][..]
+            )
+            .prop_map(str::to_string),
             (prop::collection::vec(item, 0..4), 0..12u8).prop_map(|(items, start)| {
                 match start {
                     0 => format!("<ul>\n{}</ul>", items.concat()),
@@ -1406,6 +1442,37 @@ mod tests {
         })
     }
 
+    /// Top-level blocks in the shapes of scraped posts, which `simple.rs` mostly reads:
+    /// rules and paragraphs of empty lines between the others.
+    fn scraped_html() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            (
+                prop::sample::select(&[
+                    "<p>文字 a</p>",
+                    "<p style=\"text-align:center;\">中</p>",
+                    "<p><br /></p>",
+                    "<p style=\"display:none;height:1px;overflow:hidden;\"><br /></p>",
+                    "<p> <br><br> </p>",
+                    "<p></p>",
+                    "<hr />",
+                    "<ul>\n<li>b</li>\n</ul>",
+                    "<ol start=\"3\">\n<li>c</li>\n</ol>",
+                    "<center><img src=\"s\" alt=\"K图\" /></center>",
+                    "<h2>标题</h2>",
+                    "<blockquote>\n<p>引</p>\n</blockquote>",
+                    "<blockquote>\n<p>q</p>\n<p><br /></p>\n<hr />\n</blockquote>",
+                    "<table>\n<tr>\n<td>x</td>\n</tr>\n</table>",
+                    "<p>作为<span web=\"1\" href=\"http://q/r/1\" class=\"k\">巨化</span>的</p>",
+                    "<p><span id=\"bk_1\"><a href=\"http://q/\" class=\"keytip\">保险</a></span>\
+                     <span id=\"bkquote_1\"></span>机构</p>",
+                ][..]),
+                prop::sample::select(&["", "\n", " ", "\n \n", "<!-- EM_StockImg_Start -->"][..]),
+            ),
+            1..8,
+        )
+        .prop_map(|blocks| blocks.iter().flat_map(|(b, sep)| [*b, *sep]).collect())
+    }
+
     proptest! {
         #![proptest_config(ProptestConfig {
             cases: 3000,
@@ -1416,6 +1483,15 @@ mod tests {
         /// Where `simple.rs` reads a piece, it gives what html2text gives.
         #[test]
         fn simple_renders_as_html2text(html in blocks_html()) {
+            if let Some((ours, theirs)) = both_ways(&html) {
+                prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
+                prop_assert_eq!(ours.links, theirs.links);
+            }
+        }
+
+        /// The same for sequences of scraped shapes.
+        #[test]
+        fn scraped_blocks_render_as_html2text(html in scraped_html()) {
             if let Some((ours, theirs)) = both_ways(&html) {
                 prop_assert_eq!(&ours.blocks, &theirs.blocks, "{:?}", html);
                 prop_assert_eq!(ours.links, theirs.links);

@@ -510,6 +510,8 @@ impl<'a> Reader<'a> {
                         return None;
                     }
                     let (lines, kind) = match name {
+                        // html2text leaves out a rule and all it holds.
+                        "hr" => continue,
                         "p" => (self.inline_block(name, &attrs)?, Kind::Para),
                         // Inline content after a block that ended (a paragraph, heading or
                         // quote) or at the start starts a block of its own, set off by a
@@ -563,10 +565,19 @@ impl<'a> Reader<'a> {
                     if lines.is_empty() {
                         continue;
                     }
-                    // Only empty lines (`<p><br></p>`): html2text sets no blank line
-                    // before them.
+                    // Only empty lines (`<p><br></p>`, which scraped posts put
+                    // between articles): html2text's lines differ, but at the top, where
+                    // no quote prefixes them, they are blank lines, which the document
+                    // collapses and drops at its ends. So it is a blank line, and the
+                    // block after it needs none of its own.
                     if !lines.iter().any(shows) {
-                        return None;
+                        if until.is_some() || name != "p" {
+                            return None;
+                        }
+                        out.push(Vec::new());
+                        last = Kind::Para;
+                        prev = Some(Kind::Para);
+                        continue;
                     }
                     let blank = match kind {
                         Kind::Para | Kind::Center => true,
@@ -759,7 +770,9 @@ impl<'a> Reader<'a> {
                                     return None;
                                 }
                                 self.links.push(href.into_owned());
-                            } else if !inert(&attrs, &["id"]) {
+                            } else if !inert(&attrs, &["id", "href"]) {
+                                // html2text reads `href` on a link only; scraped posts
+                                // put it on spans that mark a stock's name.
                                 return None;
                             }
                             if open.len() >= MAX_DEPTH {

@@ -495,7 +495,8 @@ pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
         .with_max_len(1)
         .map(|w| split_in(html, w[0], w[1], 0))
         .collect();
-    let mut out: Vec<Piece<'a>> = Vec::new();
+    // Sized first: a long post's pieces are megabytes, copied at each doubling.
+    let mut out: Vec<Piece<'a>> = Vec::with_capacity(sections.iter().map(|(p, _)| p.len()).sum());
     let mut after_block = Some(false);
     for ((pieces, end), &at) in sections.into_iter().zip(&starts) {
         let mut pieces = pieces.into_iter();

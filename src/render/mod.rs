@@ -96,13 +96,16 @@ fn layout_code(
 /// Blocks per piece when a long document is laid out in parallel.
 const LAYOUT_PIECE: usize = 512;
 
-/// Lays out a document's blocks at `width`; a long one in pieces, in parallel.
+/// Lays out a document's blocks at `width`; a long one in pieces, in parallel. Room is
+/// made for at least `after` more rows (the list of links): a long post's rows are
+/// megabytes, copied if the vector grows again.
 fn layout(
     doc: &Document,
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
     out: &mut Vec<Line<'static>>,
+    after: usize,
 ) {
     use rayon::prelude::*;
     let blocks = &doc.blocks;
@@ -132,13 +135,14 @@ fn layout(
             lines
         })
         .collect();
-    append_all(out, laid);
+    append_all(out, laid, after);
 }
 
-/// Appends the rows laid out in parallel, in order. `extend` over a `flatten` would only
-/// reserve for the first piece and copy the rows as the vector grows.
-fn append_all(out: &mut Vec<Line<'static>>, laid: Vec<Vec<Line<'static>>>) {
-    out.reserve(laid.iter().map(Vec::len).sum());
+/// Appends the rows laid out in parallel, in order, with room for `after` more.
+/// `extend` over a `flatten` would only reserve for the first piece and copy the rows as
+/// the vector grows.
+fn append_all(out: &mut Vec<Line<'static>>, laid: Vec<Vec<Line<'static>>>, after: usize) {
+    out.reserve(laid.iter().map(Vec::len).sum::<usize>() + after);
     out.extend(laid.into_iter().flatten());
 }
 
@@ -241,7 +245,17 @@ pub fn lay_out(
     }
     let rule = amb.box_char('─').to_string();
     lines.push(Line::styled(rule.repeat(width), theme.meta));
-    layout(doc, width, theme, amb, &mut lines);
+    // A blank line, a rule, and each link's rows, about its length over the width.
+    let links = if doc.links.is_empty() {
+        0
+    } else {
+        2 + doc
+            .links
+            .iter()
+            .map(|u| (u.len() + 8) / width + 1)
+            .sum::<usize>()
+    };
+    layout(doc, width, theme, amb, &mut lines, links);
     if !doc.links.is_empty() {
         lines.push(Line::default());
         lines.push(Line::styled(rule.repeat(width.min(8)), theme.meta));
@@ -513,7 +527,7 @@ mod tests {
         };
         let theme = Theme::default();
         let (mut cut, mut whole) = (Vec::new(), Vec::new());
-        layout(&doc, 40, &theme, AmbiguousWidth::Narrow, &mut cut);
+        layout(&doc, 40, &theme, AmbiguousWidth::Narrow, &mut cut, 0);
         layout_blocks(&doc.blocks, 40, &theme, AmbiguousWidth::Narrow, &mut whole);
         assert!(whole.len() > 3 * LAYOUT_PIECE);
         assert_eq!(cut, whole);

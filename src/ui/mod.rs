@@ -188,12 +188,32 @@ fn suspend(terminal: &mut ratatui::DefaultTerminal, mouse: bool) -> std::io::Res
     terminal.clear()
 }
 
+/// Where an article laid out off the UI thread is sent, and what wakes the event loop
+/// for it: waiting on the terminal alone, the article would wait for the next timeout.
+#[derive(Clone)]
+struct Renders {
+    tx: Sender<(CacheKey, u64, Article, Arc<Document>)>,
+    wake: Option<Arc<std::os::unix::net::UnixStream>>,
+}
+
+impl Renders {
+    fn send(&self, done: (CacheKey, u64, Article, Arc<Document>)) {
+        // The loop is gone when the user has quit; nothing to do then.
+        if self.tx.send(done).is_ok()
+            && let Some(w) = &self.wake
+        {
+            // Full means a wake-up is already pending.
+            let _ = (&**w).write(&[1]);
+        }
+    }
+}
+
 /// Carries out what `update` asked for. Returns true when it asked to quit.
 fn perform(
     effects: Vec<Effect>,
     model: &mut Model,
     unsaved: &mut Option<Instant>,
-    rendered: &Sender<(CacheKey, u64, Article, Arc<Document>)>,
+    rendered: &Renders,
 ) -> bool {
     let mut quit = false;
     for effect in effects {
@@ -234,8 +254,7 @@ fn perform(
                         &theme,
                         amb,
                     );
-                    // The loop is gone when the user has quit; nothing to do then.
-                    let _ = tx.send((key, n, article, doc));
+                    tx.send((key, n, article, doc));
                 });
             }
         }
@@ -268,8 +287,12 @@ fn event_loop(
     let mut loads = Some(loader::spawn(source, loader::recent::default_file()));
     let mut dirty = true;
     let mut unsaved: Option<Instant> = None;
-    let (rendered_tx, rendered) = std::sync::mpsc::channel();
+    let (tx, rendered) = std::sync::mpsc::channel();
     let mut tty = tty::Tty::open();
+    let rendered_tx = Renders {
+        tx,
+        wake: tty.as_ref().map(tty::Tty::waker),
+    };
     if let Some(t) = &tty {
         t.watch(Arc::clone(stop));
         // crossterm starts watching SIGWINCH on its first poll; a resize before any
@@ -383,4 +406,32 @@ fn event_loop(
         return result.and(Err(std::io::Error::other(e)));
     }
     result
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Read;
+    use std::os::unix::net::UnixStream;
+
+    /// A render done wakes the loop waiting on the terminal, unless the loop is gone.
+    #[test]
+    fn a_render_sent_wakes_the_loop() {
+        let (mut woken, writer) = UnixStream::pair().unwrap();
+        woken.set_nonblocking(true).unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let renders = Renders {
+            tx,
+            wake: Some(Arc::new(writer)),
+        };
+        let key = (0, 80, render::width::AmbiguousWidth::Narrow);
+        let done = || (key, 1, Article::default(), Arc::new(Document::default()));
+        renders.send(done());
+        assert_eq!(rx.try_recv().map(|(k, n, ..)| (k, n)), Ok((key, 1)));
+        let mut byte = [0u8; 8];
+        assert_eq!(woken.read(&mut byte).unwrap(), 1);
+        drop(rx);
+        renders.send(done());
+        assert!(woken.read(&mut byte).is_err(), "nothing to wake");
+    }
 }

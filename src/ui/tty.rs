@@ -35,8 +35,10 @@ pub struct Tty {
     tty: File,
     /// crossterm reads the terminal from standard input when that is the terminal.
     stdin_is_tty: bool,
-    /// Written to on SIGWINCH (crossterm sees the resize through its own handler).
+    /// Written to on SIGWINCH (crossterm sees the resize through its own handler), and
+    /// through [`Tty::waker`].
     winch: UnixStream,
+    waker: Arc<UnixStream>,
 }
 
 fn hung_up(revents: libc::c_short) -> bool {
@@ -49,6 +51,8 @@ impl Tty {
         let tty = File::open("/dev/tty").ok()?;
         let (winch, writer) = UnixStream::pair().ok()?;
         winch.set_nonblocking(true).ok()?;
+        writer.set_nonblocking(true).ok()?;
+        let waker = Arc::new(writer.try_clone().ok()?);
         signal_hook::low_level::pipe::register(signal_hook::consts::SIGWINCH, writer).ok()?;
         // SAFETY: isatty only looks at the descriptor.
         let stdin_is_tty = unsafe { libc::isatty(libc::STDIN_FILENO) } == 1;
@@ -56,10 +60,16 @@ impl Tty {
             tty,
             stdin_is_tty,
             winch,
+            waker,
         })
     }
 
-    /// Waits up to `timeout` for input or a resize.
+    /// What another thread writes a byte to, to end a [`Tty::wait`] (a render done).
+    pub fn waker(&self) -> Arc<UnixStream> {
+        Arc::clone(&self.waker)
+    }
+
+    /// Waits up to `timeout` for input, a resize or a wake-up.
     pub fn wait(&mut self, timeout: Duration) -> Wait {
         let mut fds = [
             libc::pollfd {

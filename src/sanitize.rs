@@ -110,6 +110,29 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
         return Cow::Borrowed(s);
     }
     let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    // A few Windows line ends (scraped HTML) would send a whole body through the loop
+    // below, a character at a time: the clean runs between them are copied whole. What
+    // else needs cleaning goes through the loop from the run it is in on.
+    if keep_newlines {
+        while let Some(at) = memchr::memchr(b'\r', rest.as_bytes())
+            && rest[at + 1..].starts_with('\n')
+            && is_clean(&rest[..at], true)
+        {
+            out.push_str(&rest[..at]);
+            rest = &rest[at + 1..];
+        }
+        if is_clean(rest, true) {
+            out.push_str(rest);
+            return Cow::Owned(out);
+        }
+    }
+    clean_chars(rest, keep_newlines, &mut out);
+    Cow::Owned(out)
+}
+
+/// [`clean`] a character at a time, onto `out`.
+fn clean_chars(s: &str, keep_newlines: bool, out: &mut String) {
     let mut chars = s.chars().peekable();
     while let Some(c) = chars.next() {
         match c {
@@ -131,7 +154,6 @@ fn clean(s: &str, keep_newlines: bool) -> Cow<'_, str> {
             c => out.push(c),
         }
     }
-    Cow::Owned(out)
 }
 
 /// Cleans multi-line text (a body): keeps `\n` and `\t`, turns CRLF and CR into `\n`.
@@ -199,6 +221,25 @@ mod tests {
             prop_assert!(!out.chars().any(|c| (c.is_control() && c != '\n' && c != '\t') || is_dropped(c)), "{:?}", out);
             let line = clean_line(&s);
             prop_assert!(!line.chars().any(|c| c.is_control() || is_dropped(c)), "{:?}", line);
+        }
+
+        /// Runs copied whole between Windows line ends clean as the character loop does.
+        #[test]
+        fn line_ends_copied_in_runs_clean_as_characters(
+            parts in prop::collection::vec(
+                prop::sample::select(vec![
+                    "中文", "ab", "\r\n", "\r", "\n", "\t", "\x1b]0;t", "\x1b[2J", "\x07",
+                    "\u{9b}", "\u{202e}", "\u{feff}", "\0",
+                ]),
+                0..12,
+            )
+        ) {
+            let s = parts.concat();
+            for keep in [true, false] {
+                let mut chars = String::new();
+                clean_chars(&s, keep, &mut chars);
+                prop_assert_eq!(clean(&s, keep), chars.as_str(), "{:?}", s);
+            }
         }
 
         #[test]

@@ -1309,7 +1309,7 @@ fn rows(
         p.mark_to(text, from.0, o, cw);
         let cl = &p.cl;
         let (mut k, mut run, mut ws_run, mut last) = from;
-        // Breaks where the row keeps one space at its end, and breaks where that space
+        // Breaks that leave the row as wanted (see `roomy`), and breaks where the space
         // would not fit (used only when there is nothing else).
         let (mut okv, mut softv, mut ok) = (NONE, NONE, NONE);
         let (mut tight_okv, mut tight_softv, mut tight_ok) = (NONE, NONE, NONE);
@@ -1331,7 +1331,7 @@ fn rows(
                         cl,
                         k,
                         last,
-                        ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail,
+                        roomy(cl, last, ws_run, run, avail),
                         [&mut okv, &mut softv, &mut ok],
                         [&mut tight_okv, &mut tight_softv, &mut tight_ok],
                     );
@@ -1353,7 +1353,7 @@ fn rows(
                 cl,
                 o,
                 last,
-                ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail,
+                roomy(cl, last, ws_run, run, avail),
                 [&mut okv, &mut softv, &mut ok],
                 [&mut tight_okv, &mut tight_softv, &mut tight_ok],
             );
@@ -1399,6 +1399,17 @@ fn continuation(hang: &[Span<'static>], width: usize, amb: AmbiguousWidth) -> (b
     let hang_w: usize = hang.iter().map(|s| str_width(&s.content, amb)).sum();
     let hang_ok = hang_w + 2 <= width;
     (hang_ok, if hang_ok { width - hang_w } else { width })
+}
+
+/// Whether a break after `last`, the row's last cluster that shows, followed by `ws_run`
+/// columns of spaces, the row `run` columns in all, leaves the row as wanted: no space at
+/// its end, or the first of them fits. A row that ends in a word without its space could
+/// be taken for a word cut short, so such breaks are taken only when there is nothing
+/// else; a row that ends in a CJK character cannot, and it is not made shorter for it
+/// (`中文中文 abcdef` at 8 columns is two rows, not `中文中` / `文 ` / `abcdef`).
+#[inline(always)]
+fn roomy(cl: &[Cl], last: usize, ws_run: usize, run: usize, avail: usize) -> bool {
+    ws_run == 0 || run - ws_run + usize::from(cl[last + 1].w) <= avail || cl[last].f & CJK != 0
 }
 
 /// Notes the break before cluster `k` of a row, whose last cluster that shows is `last`:
@@ -1829,6 +1840,20 @@ mod tests {
         let rows = wrap_ok(&raw("中文中文 abcdef"), &[], 10);
         let rows: Vec<String> = rows.iter().map(text_of).collect();
         assert_eq!(rows, ["中文中文 ", "abcdef"]);
+    }
+
+    /// A row that ends in an ideograph with no room for the space after it is still
+    /// filled; one that ends in a Latin word without its space is taken only when there
+    /// is nothing else, lest it read as a word cut short.
+    #[test]
+    fn ideographs_fill_the_row_when_the_space_after_them_does_not_fit() {
+        let wrapped = |s: &str, width| -> Vec<String> {
+            wrap_ok(&raw(s), &[], width).iter().map(text_of).collect()
+        };
+        assert_eq!(wrapped("中文中文 abcdef", 8), ["中文中文", "abcdef"]);
+        assert_eq!(wrapped("中文。 abc", 6), ["中文。", "abc"]);
+        assert_eq!(wrapped("aa bbbbb cc", 8), ["aa ", "bbbbb cc"]);
+        assert_eq!(wrapped("中文 bbbbb cc", 10), ["中文 ", "bbbbb cc"]);
     }
 
     #[test]

@@ -109,12 +109,37 @@ fn preprocess_in(body: &str, piece: usize) -> String {
     if cuts.par_windows(2).any(|w| whole(&b[w[0]..w[1]])) {
         return preprocess_lines(body, 0, body.len());
     }
-    let done: Vec<String> = cuts
+    // Without fences and Liquid tags the pass only removes bytes, so each piece is written
+    // where its lines lie in the body and then moved up after the one before: one buffer
+    // of fresh memory, its pages touched on every core, rather than a string a piece and
+    // then their concatenation on the calling thread (for a 5 MB body, 1,300 page faults
+    // more, a few milliseconds on this thread alone).
+    let mut out = vec![0u8; body.len()];
+    let mut slots = Vec::with_capacity(cuts.len() - 1);
+    let mut rest = out.as_mut_slice();
+    for w in cuts.windows(2) {
+        let (slot, tail) = rest.split_at_mut(w[1] - w[0]);
+        slots.push(slot);
+        rest = tail;
+    }
+    let lens: Vec<usize> = cuts
         .par_windows(2)
+        .zip(slots)
         .with_max_len(1)
-        .map(|w| preprocess_lines(body, w[0], w[1]))
+        .map(|(w, slot)| {
+            let piece = preprocess_lines(body, w[0], w[1]);
+            slot[..piece.len()].copy_from_slice(piece.as_bytes());
+            piece.len()
+        })
         .collect();
-    done.concat()
+    let mut len = 0;
+    for (w, n) in cuts.windows(2).zip(lens) {
+        out.copy_within(w[0]..w[0] + n, len);
+        len += n;
+    }
+    out.truncate(len);
+    // SAFETY: `out` is the bytes of whole strings, one after another.
+    unsafe { String::from_utf8_unchecked(out) }
 }
 
 /// Where `s` is cut into pieces of at least `piece` bytes (the last may be shorter), each

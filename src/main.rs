@@ -198,13 +198,9 @@ fn show(
     let p = store.post(ix);
     let category = p.categories.first().map(|c| store.category_name(c));
     let article = render::render(p, category, width, theme, amb);
-    emit(
-        article
-            .lines
-            .iter()
-            // Rows keep the one space of a break at a word: the rows joined give back the text.
-            .map(|l| render::line_text(l)),
-    )
+    let rows = &article.rows;
+    // Rows keep the one space of a break at a word: the rows joined give back the text.
+    emit((0..rows.len()).map(|i| rows.text(i).to_owned()))
 }
 
 fn check(source: Source) -> ExitCode {

@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use common::{TIMEOUT, Tui, fixture};
 use kanbao::loader::{self, Source};
 use kanbao::render::width::AmbiguousWidth;
-use kanbao::render::{self, line_text, theme::Theme};
+use kanbao::render::{self, theme::Theme};
 use kanbao::store::Store;
 use kanbao::ui::layout::Areas;
 use ratatui::layout::Rect;
@@ -104,7 +104,7 @@ fn every_hostile_post_opens_and_nothing_acts_on_the_terminal() {
                 &Theme::default(),
                 AmbiguousWidth::Narrow,
             );
-            visible(&line_text(&article.lines[0]))
+            visible(article.rows.text(0))
         })
         .collect();
 

@@ -110,7 +110,7 @@ fn search_finds_chinese_and_mixed_case_english_and_marks_matches() {
     act(&mut m, &[Action::Open]);
     assert!(!m.matches.is_empty());
     let article = m.article.clone().unwrap();
-    let row = &article.lines[m.matches[0]];
+    let row = &article.rows.line(m.matches[0]);
     assert!(line_text(row).contains("上游芯片"));
     assert!(
         row.spans
@@ -340,12 +340,12 @@ fn the_place_in_a_huge_post_holds_while_its_rewritten_file_is_laid_out_again() {
     // The scraper rewrites the file: the preview stands in, and the place is kept.
     let effects = grow_open_post(&mut m, body.replace("正文", "新版正文"));
     let preview = m.article.clone().unwrap();
-    assert!(preview.lines.len() < place);
+    assert!(preview.rows.len() < place);
     assert_eq!(m.scroll, place);
-    assert!(m.article_scroll() < preview.lines.len());
+    assert!(m.article_scroll() < preview.rows.len());
     deliver(&mut m, effects);
     assert_eq!(m.scroll, place, "the reader's place was lost");
-    let shown = line_text(&m.article.as_ref().unwrap().lines[m.article_scroll()]);
+    let shown = m.article.as_ref().unwrap().rows.text(m.article_scroll());
     assert!(!shown.is_empty());
 }
 
@@ -365,15 +365,15 @@ fn end_pressed_while_a_huge_post_is_laid_out_goes_to_its_end() {
         &[Action::FocusRight, Action::FocusRight, Action::Bottom],
     );
     // The preview's end is shown for now …
-    let preview_len = m.article.as_ref().unwrap().lines.len();
+    let preview_len = m.article.as_ref().unwrap().rows.len();
     assert!(m.article_scroll() < preview_len);
     // … and when the whole article arrives, its end.
     let post = m.store.post(key.0);
     let doc = Arc::new(kanbao::render::body(post, &m.theme, key.2));
     let full = kanbao::render::lay_out(post, &doc, None, key.1.into(), &m.theme, key.2);
-    let rows = full.lines.len();
+    let rows = full.rows.len();
     update(&mut m, Msg::Rendered(key, n, full, doc));
-    let last = line_text(m.article.as_ref().unwrap().lines.last().unwrap());
+    let last = m.article.as_ref().unwrap().rows.text(rows - 1).to_owned();
     assert!(rows > preview_len * 2, "{rows} {preview_len}");
     assert!(
         m.article_scroll() > rows - 100,
@@ -403,7 +403,8 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     assert_eq!(key.0, ix);
     // The preview: the start of the article, and a line saying the rest is coming.
     let preview = m.article.clone().unwrap();
-    let text = |a: &kanbao::render::Article| a.lines.iter().map(line_text).collect::<Vec<_>>();
+    let text =
+        |a: &kanbao::render::Article| a.rows.iter().map(|l| line_text(&l)).collect::<Vec<_>>();
     let shown = text(&preview);
     assert!(shown.iter().any(|l| l.contains("第0段")), "{shown:?}");
     assert!(!shown.iter().any(|l| l.contains("第4499段")));
@@ -455,7 +456,7 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     };
     let (latest, latest_doc) = render_now(&m);
     let (mut stale, stale_doc) = render_now(&m);
-    stale.lines.push(ratatui::text::Line::raw("第二版"));
+    kanbao::render::rows::RowSink::push_line(&mut stale.rows, ratatui::text::Line::raw("第二版"));
     update(&mut m, Msg::Rendered(key, second, stale, stale_doc));
     assert!(m.cache.get(key).is_none());
     assert!(m.cache.document(ix, key.2).is_none());

@@ -26,8 +26,8 @@ fn check_all(source: Source, amb: AmbiguousWidth) -> usize {
         let post = store.post(ix);
         for &w in WIDTHS {
             let article = render::render(post, None, w, &Theme::default(), amb);
-            for line in &article.lines {
-                let text = line_text(line);
+            for line in article.rows.iter() {
+                let text = line_text(&line);
                 rows += 1;
                 assert!(
                     str_width(&text, amb) <= w,
@@ -88,7 +88,7 @@ fn links_are_numbered_and_listed() {
         AmbiguousWidth::Narrow,
     );
     assert!(!article.links.is_empty());
-    let text: Vec<String> = article.lines.iter().map(line_text).collect();
+    let text: Vec<String> = article.rows.iter().map(|l| line_text(&l)).collect();
     assert!(text.iter().any(|l| l.contains("[1]")), "{text:#?}");
     assert!(
         text.iter().any(|l| l.starts_with("[1] ")),

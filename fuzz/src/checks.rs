@@ -95,8 +95,9 @@ pub fn render(data: &[u8]) {
         (Theme::default(), wide),
     ] {
         let article = render::render(&post, Some("分类"), width, &theme, amb);
-        assert!(!article.lines.is_empty(), "no rows at all");
-        assert_rows_fit("render", &article.lines, width.max(1), amb);
+        assert!(!article.rows.is_empty(), "no rows at all");
+        let rows: Vec<Line> = article.rows.iter().collect();
+        assert_rows_fit("render", &rows, width.max(1), amb);
         for link in article.links.iter() {
             assert_clean("link", link, false);
         }

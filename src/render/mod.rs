@@ -10,6 +10,7 @@
 pub mod chunk;
 pub mod html;
 pub mod markdown;
+pub mod rows;
 mod simple;
 pub mod table;
 pub mod theme;
@@ -25,29 +26,24 @@ use ratatui::text::{Line, Span};
 use crate::post::Post;
 use crate::store::PostIx;
 use html::{Block, Document};
+use ratatui::style::Style;
+use rows::{RowSink, Rows};
 use theme::Theme;
 use width::AmbiguousWidth;
 
 /// A post laid out at one width.
 #[derive(Debug, Default)]
 pub struct Article {
-    pub lines: Vec<Line<'static>>,
+    pub rows: Rows,
     /// Link targets; the text refers to them as `[1]`, `[2]`, …
     pub links: Arc<Vec<String>>,
 }
 
-/// Frees `v` on the thread pool when it is long. A 5 MB post is some 100,000 rows and
-/// blocks, each with its own strings: freeing them takes milliseconds that neither the UI
-/// thread (dropping an article from its cache) nor a render needs to wait for.
+/// Frees `v` on the thread pool when it is long. A 5 MB post is some 50,000 blocks, each
+/// with its own strings: freeing them takes milliseconds that a render need not wait for.
 fn free_later<T: Send + 'static>(v: Vec<T>) {
     if v.len() >= 4096 {
         rayon::spawn(move || drop(v));
-    }
-}
-
-impl Drop for Article {
-    fn drop(&mut self) {
-        free_later(std::mem::take(&mut self.lines));
     }
 }
 
@@ -59,7 +55,7 @@ fn layout_code(
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
-    out: &mut Vec<Line<'static>>,
+    out: &mut Rows,
 ) {
     let (indent, pad) = if width >= 12 { (2, 1) } else { (0, 0) };
     let inner = width - indent - 2 * pad;
@@ -89,24 +85,15 @@ fn layout_code(
             s.style(style)
         }));
         spans.push(Span::styled(" ".repeat(fill), theme.code_block));
-        out.push(Line::from(spans));
+        out.push_line(Line::from(spans));
     }
 }
 
 /// Blocks per piece when a long document is laid out in parallel.
 const LAYOUT_PIECE: usize = 512;
 
-/// Lays out a document's blocks at `width`; a long one in pieces, in parallel. Room is
-/// made for at least `after` more rows (the list of links): a long post's rows are
-/// megabytes, copied if the vector grows again.
-fn layout(
-    doc: &Document,
-    width: usize,
-    theme: &Theme,
-    amb: AmbiguousWidth,
-    out: &mut Vec<Line<'static>>,
-    after: usize,
-) {
+/// Lays out a document's blocks at `width`; a long one in pieces, in parallel.
+fn layout(doc: &Document, width: usize, theme: &Theme, amb: AmbiguousWidth, out: &mut Rows) {
     use rayon::prelude::*;
     let blocks = &doc.blocks;
     // Cut at blank lines, but not after a code line: a code block's blank lines are its own.
@@ -125,25 +112,16 @@ fn layout(
     if pieces.len() == 1 {
         return layout_blocks(blocks, width, theme, amb, out);
     }
-    let laid: Vec<Vec<Line<'static>>> = pieces
+    let laid: Vec<Rows> = pieces
         .par_iter()
         .with_max_len(1) // each piece a task: see `markdown::to_html_then`
         .map(|p| {
-            // Two rows a block is the usual at 80 columns: rarely copied as it grows.
-            let mut lines = Vec::with_capacity(2 * p.len());
-            layout_blocks(p, width, theme, amb, &mut lines);
-            lines
+            let mut rows = Rows::default();
+            layout_blocks(p, width, theme, amb, &mut rows);
+            rows
         })
         .collect();
-    append_all(out, laid, after);
-}
-
-/// Appends the rows laid out in parallel, in order, with room for `after` more.
-/// `extend` over a `flatten` would only reserve for the first piece and copy the rows as
-/// the vector grows.
-fn append_all(out: &mut Vec<Line<'static>>, laid: Vec<Vec<Line<'static>>>, after: usize) {
-    out.reserve(laid.iter().map(Vec::len).sum::<usize>() + after);
-    out.extend(laid.into_iter().flatten());
+    out.append_all(laid);
 }
 
 fn layout_blocks(
@@ -151,12 +129,12 @@ fn layout_blocks(
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
-    out: &mut Vec<Line<'static>>,
+    out: &mut Rows,
 ) {
     let mut i = 0;
     while i < blocks.len() {
         match &blocks[i] {
-            Block::Text { spans, hang } => out.extend(wrap::wrap(spans, hang, width, amb)),
+            Block::Text { spans, hang } => wrap::wrap_into(spans, hang, width, amb, out),
             Block::Pre(_) => {
                 // A code block: Pre lines, with the blank lines between them.
                 let mut lines: Vec<&[Span<'static>]> = Vec::new();
@@ -171,7 +149,7 @@ fn layout_blocks(
                 layout_code(&lines, width, theme, amb, out);
                 continue;
             }
-            Block::Blank => out.push(Line::default()),
+            Block::Blank => out.start_row(Style::default()),
             Block::Table { rows, hang } => table::layout(rows, hang, width, theme, amb, out),
         }
         i += 1;
@@ -211,13 +189,14 @@ pub fn lay_out(
     amb: AmbiguousWidth,
 ) -> Article {
     let width = width.max(1);
-    let mut lines = Vec::new();
-    lines.extend(wrap::wrap(
+    let mut rows = Rows::default();
+    wrap::wrap_into(
         &[Span::styled(post.title.clone(), theme.title)],
         &[],
         width,
         amb,
-    ));
+        &mut rows,
+    );
     let mut meta = Vec::new();
     if let Some(d) = post.date {
         meta.push(d.short());
@@ -236,126 +215,128 @@ pub fn lay_out(
         meta.push(tags.join(" "));
     }
     if !meta.is_empty() {
-        lines.extend(wrap::wrap(
+        wrap::wrap_into(
             &[Span::styled(meta.join(" · "), theme.meta)],
             &[],
             width,
             amb,
-        ));
+            &mut rows,
+        );
     }
     let rule = amb.box_char('─').to_string();
-    lines.push(Line::styled(rule.repeat(width), theme.meta));
-    // A blank line, a rule, and each link's rows, about its length over the width.
-    let links = if doc.links.is_empty() {
-        0
-    } else {
-        2 + doc
-            .links
-            .iter()
-            .map(|u| (u.len() + 8) / width + 1)
-            .sum::<usize>()
-    };
-    layout(doc, width, theme, amb, &mut lines, links);
+    rows.push_line(Line::styled(rule.repeat(width), theme.meta));
+    layout(doc, width, theme, amb, &mut rows);
     if !doc.links.is_empty() {
-        lines.push(Line::default());
-        lines.push(Line::styled(rule.repeat(width.min(8)), theme.meta));
-        let rows = |(i, url): (usize, &String)| link_rows(i, url, width, theme, amb);
-        // A long post's thousands of links are laid out on every core, and gathered in a
-        // few long runs rather than a vector each.
+        rows.start_row(Style::default());
+        rows.push_line(Line::styled(rule.repeat(width.min(8)), theme.meta));
+        // A long post's thousands of links are laid out on every core, in pieces.
         if doc.links.len() >= LAYOUT_PIECE {
             use rayon::prelude::*;
-            lines.par_extend(doc.links.par_iter().enumerate().flat_map_iter(rows));
+            let laid: Vec<Rows> = doc
+                .links
+                .par_chunks(LAYOUT_PIECE)
+                .enumerate()
+                .with_max_len(1)
+                .map(|(c, chunk)| {
+                    let mut out = Rows::default();
+                    for (i, url) in chunk.iter().enumerate() {
+                        link_rows(c * LAYOUT_PIECE + i, url, width, theme, amb, &mut out);
+                    }
+                    out
+                })
+                .collect();
+            rows.append_all(laid);
         } else {
-            lines.extend(doc.links.iter().enumerate().flat_map(rows));
+            for (i, url) in doc.links.iter().enumerate() {
+                link_rows(i, url, width, theme, amb, &mut rows);
+            }
         }
     }
     Article {
-        lines,
+        rows,
         links: Arc::clone(&doc.links),
     }
 }
 
-/// The rows of link `i` (from 0) in the list after the body: `[n] url`, wrapped under
-/// `[n]`.
+/// Writes the rows of link `i` (from 0) in the list after the body: `[n] url`, wrapped
+/// under `[n]`.
 fn link_rows(
     i: usize,
     url: &str,
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
-) -> Vec<Line<'static>> {
+    out: &mut Rows,
+) {
     let label = html::numbered("[", i + 1, "] ");
-    let hang_width = label.len();
-    let spans = vec![
+    // Most links fit: their row is written without copying the URL for the wrapper.
+    if wrap::fits_as_is(&[Span::raw(label.as_str()), Span::raw(url)], width) {
+        out.start_row(Style::default());
+        out.push(&label, theme.meta);
+        out.push(url, theme.link);
+        return;
+    }
+    let hang = [Span::raw(" ".repeat(label.len()))];
+    let spans = [
         Span::styled(label, theme.meta),
         Span::styled(url.to_string(), theme.link),
     ];
-    // Most links fit: their row is moved in, not copied by the wrapper.
-    if wrap::fits_as_is(&spans, width) {
-        return vec![Line::from(spans)];
-    }
-    wrap::wrap(&spans, &[Span::raw(" ".repeat(hang_width))], width, amb)
+    wrap::wrap_into(&spans, &hang, width, amb, out);
 }
 
-/// A copy of `lines` with every match of `query` (Latin letters in either case) drawn in
+/// A copy of `rows` with every match of `query` (Latin letters in either case) drawn in
 /// `style`, and the rows that hold a match. A match cut by a row break is not marked.
-pub fn highlight(
-    lines: &[Line<'static>],
-    query: &str,
-    style: ratatui::style::Style,
-) -> (Vec<Line<'static>>, Vec<usize>) {
+pub fn highlight(rows: &Rows, query: &str, style: Style) -> (Rows, Vec<usize>) {
     let finder = aho_corasick::AhoCorasick::builder()
         .ascii_case_insensitive(true)
         .build([query])
         .ok()
         .filter(|_| !query.is_empty());
     let Some(finder) = finder else {
-        return (lines.to_vec(), Vec::new());
+        return (rows.clone(), Vec::new());
     };
-    let mut rows = Vec::new();
-    let out = lines
-        .iter()
-        .enumerate()
-        .map(|(row, line)| {
-            let text = line_text(line);
-            let found: Vec<(usize, usize)> = finder
-                .find_iter(&text)
-                .map(|m| (m.start(), m.end()))
-                .collect();
-            if found.is_empty() {
-                return line.clone();
-            }
-            rows.push(row);
-            let mut spans = Vec::with_capacity(line.spans.len() + 2 * found.len());
-            let mut pos = 0;
+    let mut hits = Vec::new();
+    let mut out = Rows::default();
+    for row in 0..rows.len() {
+        let line = rows.line(row);
+        out.start_row(line.style);
+        let found: Vec<(usize, usize)> = finder
+            .find_iter(rows.text(row))
+            .map(|m| (m.start(), m.end()))
+            .collect();
+        if found.is_empty() {
             for span in &line.spans {
-                let (start, end) = (pos, pos + span.content.len());
-                pos = end;
-                // Cut the span at every match boundary inside it.
-                let mut cuts = vec![start, end];
-                for &(a, b) in &found {
-                    cuts.extend([a, b].into_iter().filter(|&c| c > start && c < end));
-                }
-                cuts.sort_unstable();
-                for w in cuts.windows(2) {
-                    let (a, b) = (w[0], w[1]);
-                    if a == b {
-                        continue;
-                    }
-                    let piece = span.content[a - start..b - start].to_string();
-                    let hit = found.iter().any(|&(x, y)| a >= x && b <= y);
-                    let st = if hit {
-                        span.style.patch(style)
-                    } else {
-                        span.style
-                    };
-                    spans.push(Span::styled(piece, st));
-                }
+                out.push(&span.content, span.style);
             }
-            Line::from(spans).style(line.style)
-        })
-        .collect();
-    (out, rows)
+            continue;
+        }
+        hits.push(row);
+        let mut pos = 0;
+        for span in &line.spans {
+            let (start, end) = (pos, pos + span.content.len());
+            pos = end;
+            // Cut the span at every match boundary inside it.
+            let mut cuts = vec![start, end];
+            for &(a, b) in &found {
+                cuts.extend([a, b].into_iter().filter(|&c| c > start && c < end));
+            }
+            cuts.sort_unstable();
+            for w in cuts.windows(2) {
+                let (a, b) = (w[0], w[1]);
+                if a == b {
+                    continue;
+                }
+                let hit = found.iter().any(|&(x, y)| a >= x && b <= y);
+                let st = if hit {
+                    span.style.patch(style)
+                } else {
+                    span.style
+                };
+                out.push(&span.content[a - start..b - start], st);
+            }
+        }
+    }
+    (out, hits)
 }
 
 /// The plain text of a line, as `kanbao show` prints it.
@@ -399,8 +380,8 @@ pub fn preview(
         tags: post.tags.clone(),
     };
     let mut article = render(&start, category_name, width, theme, amb);
-    article.lines.push(Line::default());
-    article.lines.push(Line::styled(
+    article.rows.start_row(Style::default());
+    article.rows.push_line(Line::styled(
         width::truncate("… (the rest is being laid out)", width, amb).into_owned(),
         theme.meta,
     ));
@@ -416,8 +397,8 @@ pub struct Cache {
     document: Option<(PostIx, AmbiguousWidth, Arc<Document>)>,
 }
 
-/// The cache holds at most this many rows in all (a 5 MB post is about 120,000 rows at
-/// one width, some 25 MB), so resizing a huge post through many widths does not keep an
+/// The cache holds at most this many rows in all (a 5 MB post is 100,000–140,000 rows at
+/// one width, 11–13 MB), so resizing a huge post through many widths does not keep an
 /// article per width.
 const CACHE_ROWS: usize = 250_000;
 
@@ -442,7 +423,7 @@ impl Cache {
         self.entries.insert(key, (article.clone(), self.tick));
         // Least recently used out first, never the article just added.
         let rows = |entries: &HashMap<CacheKey, (Rc<Article>, u64)>| {
-            entries.values().map(|(a, _)| a.lines.len()).sum::<usize>()
+            entries.values().map(|(a, _)| a.rows.len()).sum::<usize>()
         };
         while self.entries.len() > 1
             && (self.entries.len() > self.capacity || rows(&self.entries) > CACHE_ROWS)
@@ -526,8 +507,8 @@ mod tests {
             links: Arc::default(),
         };
         let theme = Theme::default();
-        let (mut cut, mut whole) = (Vec::new(), Vec::new());
-        layout(&doc, 40, &theme, AmbiguousWidth::Narrow, &mut cut, 0);
+        let (mut cut, mut whole) = (Rows::default(), Rows::default());
+        layout(&doc, 40, &theme, AmbiguousWidth::Narrow, &mut cut);
         layout_blocks(&doc.blocks, 40, &theme, AmbiguousWidth::Narrow, &mut whole);
         assert!(whole.len() > 3 * LAYOUT_PIECE);
         assert_eq!(cut, whole);
@@ -559,7 +540,7 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        let text: Vec<String> = art.lines.iter().map(line_text).collect();
+        let text: Vec<&str> = (0..art.rows.len()).map(|i| art.rows.text(i)).collect();
         let first = text.iter().position(|l| l.starts_with("[1] ")).unwrap();
         let want: Vec<String> = (1..=n).map(|i| format!("[{i}] {}", url(i))).collect();
         assert_eq!(text[first..], want);
@@ -575,15 +556,16 @@ mod tests {
             Line::raw("nothing here"),
             Line::raw("kanBAO again"),
         ];
-        let (out, rows) = highlight(&lines, "kanbao", mark);
+        let (out, rows) = highlight(&Rows::from(lines.clone()), "kanbao", mark);
         assert_eq!(rows, [0, 2]);
-        assert_eq!(line_text(&out[0]), "Kanbao 看报");
-        assert_eq!(out[0].spans[0].style, mark);
-        assert_eq!(out[0].spans[1].content, "bao");
-        assert_eq!(out[0].spans[1].style, bold.patch(mark));
-        assert_eq!(out[0].spans[2].style, bold);
-        assert_eq!(out[1], lines[1]);
-        let (_, rows) = highlight(&lines, "看报", mark);
+        let first = out.line(0);
+        assert_eq!(line_text(&first), "Kanbao 看报");
+        assert_eq!(first.spans[0].style, mark);
+        assert_eq!(first.spans[1].content, "bao");
+        assert_eq!(first.spans[1].style, bold.patch(mark));
+        assert_eq!(first.spans[2].style, bold);
+        assert_eq!(out.line(1), lines[1]);
+        let (_, rows) = highlight(&Rows::from(lines), "看报", mark);
         assert_eq!(rows, [0]);
     }
 
@@ -615,7 +597,7 @@ mod tests {
     fn cache_holds_a_bounded_number_of_rows() {
         let mut c = Cache::new(64);
         let long = |rows| Article {
-            lines: vec![Line::raw("行"); rows],
+            rows: Rows::from(vec![Line::raw("行"); rows]),
             links: Arc::default(),
         };
         let n = AmbiguousWidth::Narrow;

@@ -28,6 +28,7 @@
 use ratatui::text::{Line, Span};
 
 use super::html::Block;
+use super::rows::RowSink;
 use super::theme::Theme;
 use super::width::{AmbiguousWidth, str_width};
 use super::wrap;
@@ -307,7 +308,7 @@ pub fn layout(
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
-    out: &mut Vec<Line<'static>>,
+    out: &mut impl RowSink,
 ) {
     let hang_w = spans_width(hang, amb);
     let (hang, avail) = if hang_w > 0 && hang_w + 8 <= width {
@@ -352,9 +353,9 @@ pub fn layout(
     for (ri, (row, cells)) in grid.iter().zip(laid).enumerate() {
         let here = boundaries(row, n);
         if ri == 0 {
-            out.push(line(rule(&widths, pad, &none, &here, ['┌', '┐'], amb)));
+            out.push_line(line(rule(&widths, pad, &none, &here, ['┌', '┐'], amb)));
         } else if ri <= heads || ruled {
-            out.push(line(rule(&widths, pad, &above, &here, ['├', '┤'], amb)));
+            out.push_line(line(rule(&widths, pad, &above, &here, ['├', '┤'], amb)));
         }
         let height = cells.iter().map(Vec::len).max().unwrap_or(0).max(1);
         let mut cells: Vec<_> = cells.into_iter().map(|c| c.into_iter()).collect();
@@ -376,12 +377,12 @@ pub fn layout(
                 spans.push(Span::raw(" ".repeat(w + 2 * pad)));
                 spans.push(Span::styled(bar.clone(), border));
             }
-            out.push(Line::from(spans));
+            out.push_line(Line::from(spans));
         }
         above = here;
     }
     if !grid.is_empty() {
-        out.push(line(rule(&widths, pad, &above, &none, ['└', '┘'], amb)));
+        out.push_line(line(rule(&widths, pad, &above, &none, ['└', '┘'], amb)));
     }
 }
 
@@ -406,7 +407,7 @@ fn stacked(
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
-    out: &mut Vec<Line<'static>>,
+    out: &mut impl RowSink,
 ) {
     let heads = header_rows(rows);
     let (grid, _) = place(rows);
@@ -439,7 +440,7 @@ fn stacked(
     let body = if heads > 0 { &grid[heads..] } else { &grid[..] };
     let body = if body.is_empty() { &grid[..] } else { body };
     for row in body {
-        out.push(rule());
+        out.push_line(rule());
         for p in row {
             let mut first = true;
             for line in &p.cell.lines {
@@ -461,18 +462,13 @@ fn stacked(
                 s.extend(spans.iter().cloned());
                 let mut hh = sub_hang.clone();
                 hh.extend(h.iter().cloned());
-                out.extend(wrap::wrap(
-                    &prefix(s),
-                    &hh,
-                    width + spans_width(hang, amb),
-                    amb,
-                ));
+                wrap::wrap_into(&prefix(s), &hh, width + spans_width(hang, amb), amb, out);
                 first = false;
             }
         }
     }
     if !body.is_empty() {
-        out.push(rule());
+        out.push_line(rule());
     }
 }
 

@@ -70,6 +70,7 @@ use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use unicode_segmentation::UnicodeSegmentation;
 
+use super::rows::RowSink;
 use super::width::{AmbiguousWidth, grapheme_width, ideograph_at, str_width};
 
 /// Drawn instead of a non-whitespace cluster wider than the whole row.
@@ -664,18 +665,6 @@ fn segment(s: &str, base: usize, f: &mut impl ClusterSink) {
     }
 }
 
-/// A slice `a..b` (bytes) of `span` as an owned-lifetime span.
-fn slice_span(span: &Span<'static>, a: usize, b: usize) -> Span<'static> {
-    let content = match &span.content {
-        Cow::Borrowed(s) => Cow::Borrowed(&s[a..b]),
-        Cow::Owned(s) => Cow::Owned(s[a..b].to_owned()),
-    };
-    Span {
-        style: span.style,
-        content,
-    }
-}
-
 /// Width of `cl` without trailing whitespace.
 fn trimmed_width(cl: &[Cl]) -> usize {
     let mut run = 0;
@@ -1066,7 +1055,7 @@ impl<'a> Para<'a> {
     }
 
     /// Push the pieces of the concatenated text `start..end` onto `out`.
-    fn push_text(&self, out: &mut Vec<Span<'static>>, start: usize, end: usize, cur: &mut usize) {
+    fn push_text(&self, out: &mut impl RowSink, start: usize, end: usize, cur: &mut usize) {
         let mut pos = start;
         while pos < end {
             while self.bases[*cur + 1] <= pos {
@@ -1074,7 +1063,8 @@ impl<'a> Para<'a> {
             }
             let base = self.bases[*cur];
             let se = self.bases[*cur + 1].min(end);
-            out.push(slice_span(&self.spans[*cur], pos - base, se - base));
+            let span = &self.spans[*cur];
+            out.push(&span.content[pos - base..se - base], span.style);
             pos = se;
         }
     }
@@ -1086,7 +1076,7 @@ impl<'a> Para<'a> {
         self.spans[*cur].style
     }
 
-    /// The row made of clusters `a..b`.
+    /// Writes the row made of clusters `a..b`.
     fn row(
         &self,
         a: usize,
@@ -1094,25 +1084,17 @@ impl<'a> Para<'a> {
         hang: Option<&[Span<'static>]>,
         span_cur: &mut usize,
         ph_cur: &mut usize,
-    ) -> Line<'static> {
+        out: &mut impl RowSink,
+    ) {
+        out.start_row(Style::default());
+        for h in hang.unwrap_or_default() {
+            out.push(&h.content, h.style);
+        }
         if a >= b {
-            return Line::from(hang.map_or_else(Vec::new, <[_]>::to_vec));
+            return;
         }
         let mut pos = self.cl[a].off as usize;
         let end = self.end_off(b);
-        // The spans the row's text runs through, from the one that holds its start.
-        let mut first = *span_cur;
-        while self.bases[first + 1] <= pos {
-            first += 1;
-        }
-        let mut last = first;
-        while self.bases[last + 1] < end {
-            last += 1;
-        }
-        let mut out = Vec::with_capacity(hang.map_or(0, <[_]>::len) + last - first + 1);
-        if let Some(h) = hang {
-            out.extend(h.iter().cloned());
-        }
         while let Some(&p) = self.ph.get(*ph_cur) {
             if p >= b {
                 break;
@@ -1122,18 +1104,17 @@ impl<'a> Para<'a> {
                 continue;
             }
             let off = self.cl[p].off as usize;
-            self.push_text(&mut out, pos, off, span_cur);
+            self.push_text(out, pos, off, span_cur);
             let style = self.style_at(off, span_cur);
             let sym = if self.cl[p].f & WS != 0 {
                 PLACEHOLDER_SPACE
             } else {
                 PLACEHOLDER
             };
-            out.push(Span::styled(sym, style));
+            out.push(sym, style);
             pos = self.end_off(p + 1);
         }
-        self.push_text(&mut out, pos, end, span_cur);
-        Line::from(out)
+        self.push_text(out, pos, end, span_cur);
     }
 }
 
@@ -1148,20 +1129,37 @@ pub fn wrap(
     width: usize,
     amb: AmbiguousWidth,
 ) -> Vec<Line<'static>> {
+    let mut rows = Vec::new();
+    wrap_into(spans, hang, width, amb, &mut rows);
+    rows
+}
+
+/// [`wrap`], writing the rows to `out`.
+pub fn wrap_into(
+    spans: &[Span<'static>],
+    hang: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+    out: &mut impl RowSink,
+) {
     if width == 0 {
-        return Vec::new();
+        return;
     }
     if fits_as_is(spans, width) {
-        return vec![Line::from(spans.to_vec())];
+        out.start_row(Style::default());
+        for s in spans {
+            out.push(&s.content, s.style);
+        }
+        return;
     }
-    wrap_rows(spans, hang, width, amb)
+    wrap_rows(spans, hang, width, amb, out);
 }
 
 /// Whether `spans` are printable ASCII (none of them empty, no space at the end) that fits
 /// in `width`: their one row is then the spans as they are. Most short lines are (a long
 /// post's list of links, table cells), and the setup of [`wrap_rows`] was most of their
 /// time.
-pub(super) fn fits_as_is(spans: &[Span<'static>], width: usize) -> bool {
+pub(super) fn fits_as_is(spans: &[Span<'_>], width: usize) -> bool {
     spans.iter().map(|s| s.content.len()).sum::<usize>() <= width
         && spans.last().is_some_and(|s| !s.content.ends_with(' '))
         && spans
@@ -1175,11 +1173,12 @@ fn wrap_rows(
     hang: &[Span<'static>],
     width: usize,
     amb: AmbiguousWidth,
-) -> Vec<Line<'static>> {
+    out: &mut impl RowSink,
+) {
     let Some((mut p, text)) = Para::new(spans, width, amb) else {
-        return split_hard(spans, width, amb);
+        return split_hard_into(spans, width, amb, out);
     };
-    rows(&mut p, &text, hang, width, amb)
+    rows(&mut p, &text, hang, width, amb, out);
 }
 
 /// [`wrap`]'s rows of `p`, whose text is `text`; its breaks are marked as the rows need
@@ -1190,15 +1189,12 @@ fn rows(
     hang: &[Span<'static>],
     width: usize,
     amb: AmbiguousWidth,
-) -> Vec<Line<'static>> {
+    rows: &mut impl RowSink,
+) {
     let (hang_ok, cw) = continuation(hang, width, amb);
 
     const NONE: usize = usize::MAX;
     let n = p.cl.len();
-    // A character is at least as many bytes as it is wide, and rows stop short of the
-    // width at their breaks: room for a quarter more rows than the bytes fill is rarely
-    // outgrown.
-    let mut rows = Vec::with_capacity((text.len() + text.len() / 4) / width.max(1) + 1);
     let (mut span_cur, mut ph_cur) = (0, 0);
     let mut s = 0;
     let mut first = true;
@@ -1241,7 +1237,7 @@ fn rows(
         let Some(o) = overflow else {
             let last = last_shown(n);
             let e = if last == NONE { s } else { last + 1 };
-            rows.push(p.row(s, e, row_hang, &mut span_cur, &mut ph_cur));
+            p.row(s, e, row_hang, &mut span_cur, &mut ph_cur, rows);
             break;
         };
         let last = last_shown(o);
@@ -1274,7 +1270,7 @@ fn rows(
             }
             // Not reached (placeholders are 1 column); never loop anyway.
             debug_assert!(false, "cluster wider than the row");
-            rows.push(p.row(s, o + 1, row_hang, &mut span_cur, &mut ph_cur));
+            p.row(s, o + 1, row_hang, &mut span_cur, &mut ph_cur, rows);
             s = o + 1;
             first = false;
             continue;
@@ -1385,12 +1381,11 @@ fn rows(
         if e < q && cl[s..=e].iter().map(|c| usize::from(c.w)).sum::<usize>() <= avail {
             e += 1;
         }
-        rows.push(p.row(s, e, row_hang, &mut span_cur, &mut ph_cur));
+        p.row(s, e, row_hang, &mut span_cur, &mut ph_cur, rows);
         s = q;
         first = false;
         no_hang = false;
     }
-    rows
 }
 
 /// Whether `hang` is drawn at `width` (2 columns at least must remain next to it), and the
@@ -1450,11 +1445,22 @@ pub fn split_hard(
     width: usize,
     amb: AmbiguousWidth,
 ) -> Vec<Line<'static>> {
-    if width == 0 {
-        return Vec::new();
-    }
     let mut rows = Vec::new();
-    let mut cur: Vec<Span<'static>> = Vec::new();
+    split_hard_into(spans, width, amb, &mut rows);
+    rows
+}
+
+/// [`split_hard`], writing the rows to `out`.
+pub fn split_hard_into(
+    spans: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+    out: &mut impl RowSink,
+) {
+    if width == 0 {
+        return;
+    }
+    out.start_row(Style::default());
     let mut used = 0usize;
     for sp in spans {
         let s: &str = &sp.content;
@@ -1466,34 +1472,30 @@ pub fn split_hard(
             let w = if ph { 1 } else { w0 };
             if used + w > width {
                 if piece < i {
-                    cur.push(slice_span(sp, piece, i));
+                    out.push(&s[piece..i], sp.style);
                 }
-                rows.push(Line::from(std::mem::take(&mut cur)));
+                out.start_row(Style::default());
                 used = 0;
                 piece = i;
             }
             if ph {
                 if piece < i {
-                    cur.push(slice_span(sp, piece, i));
+                    out.push(&s[piece..i], sp.style);
                 }
                 let sym = if g.starts_with(is_break_space) {
                     PLACEHOLDER_SPACE
                 } else {
                     PLACEHOLDER
                 };
-                cur.push(Span::styled(sym, sp.style));
+                out.push(sym, sp.style);
                 piece = i + g.len();
             }
             used += w;
         });
         if piece < s.len() {
-            cur.push(slice_span(sp, piece, s.len()));
+            out.push(&s[piece..], sp.style);
         }
     }
-    if !cur.is_empty() || rows.is_empty() {
-        rows.push(Line::from(cur));
-    }
-    rows
 }
 
 #[cfg(test)]
@@ -2235,10 +2237,9 @@ mod tests {
                 .collect();
             let hang = [Span::raw("  ")];
             let amb = AmbiguousWidth::Narrow;
-            prop_assert_eq!(
-                wrap(&spans, &hang, width, amb),
-                wrap_rows(&spans, &hang, width, amb)
-            );
+            let mut rows = Vec::new();
+            wrap_rows(&spans, &hang, width, amb, &mut rows);
+            prop_assert_eq!(wrap(&spans, &hang, width, amb), rows);
         }
     }
 
@@ -2304,7 +2305,9 @@ mod tests {
             if let Some(o) = p.cl.len().checked_sub(1) {
                 p.mark_to(&text, 0, o, cw);
             }
-            prop_assert_eq!(wrap(&spans, &h, width, N), rows(&mut p, &text, &h, width, N));
+            let mut all_marked = Vec::new();
+            rows(&mut p, &text, &h, width, N, &mut all_marked);
+            prop_assert_eq!(wrap(&spans, &h, width, N), all_marked);
         }
 
         /// With ambiguous characters two columns wide no row is wider than the pane by

@@ -478,10 +478,10 @@ impl Model {
         self.matches.clear();
         self.article = Some(match &self.search {
             Some((query, _)) => {
-                let (lines, rows) = render::highlight(&article.lines, query, self.theme.selected);
-                self.matches = rows;
+                let (rows, hits) = render::highlight(&article.rows, query, self.theme.selected);
+                self.matches = hits;
                 Rc::new(Article {
-                    lines,
+                    rows,
                     links: article.links.clone(),
                 })
             }
@@ -512,7 +512,7 @@ impl Model {
     }
 
     fn max_scroll(&self) -> usize {
-        let len = self.article.as_ref().map_or(0, |a| a.lines.len());
+        let len = self.article.as_ref().map_or(0, |a| a.rows.len());
         len.saturating_sub(self.article_height())
     }
 

@@ -165,13 +165,13 @@ fn draw_article(m: &Model, f: &mut Frame, area: Rect) {
     let (title, lines) = match &m.article {
         Some(a) => {
             let scroll = m.article_scroll();
-            let shown = (scroll + h).min(a.lines.len());
-            let pct = if a.lines.is_empty() {
+            let shown = (scroll + h).min(a.rows.len());
+            let pct = if a.rows.is_empty() {
                 100
             } else {
-                shown * 100 / a.lines.len()
+                shown * 100 / a.rows.len()
             };
-            let lines: Vec<Line> = a.lines.iter().skip(scroll).take(h).cloned().collect();
+            let lines: Vec<Line> = a.rows.lines(scroll.min(shown)..shown).collect();
             (format!("Article {pct}%"), lines)
         }
         None => (
@@ -242,7 +242,7 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
         Pane::Groups => format!("{}/{}", m.groups.selected + 1, m.rows.len()),
         Pane::Posts => format!("{}/{}", m.posts.selected + 1, m.current_posts().len()),
         Pane::Article => {
-            let len = m.article.as_ref().map_or(0, |a| a.lines.len());
+            let len = m.article.as_ref().map_or(0, |a| a.rows.len());
             format!("line {}/{}", (m.article_scroll() + 1).min(len), len)
         }
     };

@@ -484,7 +484,6 @@ pub fn split(html: &str, target: usize) -> Vec<Piece<'_>> {
 /// scanned.
 pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
     use rayon::prelude::*;
-    let s = html.as_bytes();
     if ends.len() < 2 {
         // Handing one section to the thread pool would only add the wait for a thread.
         return split(html, 0);
@@ -501,23 +500,56 @@ pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
     for ((pieces, end), &at) in sections.into_iter().zip(&starts) {
         let mut pieces = pieces.into_iter();
         if at > 0 {
-            let Some(after_block) = after_block else {
-                return split(html, 0);
-            };
-            if !(s.get(at) == Some(&b'<') && s.get(at + 1).is_some_and(u8::is_ascii_alphabetic)) {
-                return split(html, 0);
-            }
-            if !(after_block && cut_before(s, at))
-                && let (Some(last), Some(first)) = (out.last_mut(), pieces.next())
-            {
-                last.html = &html[last.at..first.at + first.html.len()];
-                last.too_deep = first.too_deep;
+            match join(after_block, &html[at..]) {
+                Join::Cut => {}
+                Join::Merge => {
+                    if let (Some(last), Some(first)) = (out.last_mut(), pieces.next()) {
+                        last.html = &html[last.at..first.at + first.html.len()];
+                        last.too_deep = first.too_deep;
+                    }
+                }
+                Join::Rescan => return split(html, 0),
             }
         }
         out.extend(pieces);
         after_block = end;
     }
     out
+}
+
+/// [`split`] with `target` 0 of a section of a document scanned on its own, and how its
+/// scan ended, for [`join`] (see [`split_in`]).
+pub fn split_section(html: &str) -> (Vec<Piece<'_>>, Option<bool>) {
+    split_in(html, 0, html.len(), 0)
+}
+
+/// What the scan of a whole document does where a section scanned on its own ends and
+/// `next` begins.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Join {
+    /// It cuts there: the pieces on either side are those of the whole.
+    Cut,
+    /// It goes on: the pieces on either side, joined, are those of the whole.
+    Merge,
+    /// The whole must be scanned.
+    Rescan,
+}
+
+/// The [`Join`] where `next` begins, after a section whose scan ended as `end` (see
+/// [`split_sections`]).
+pub fn join(end: Option<bool>, next: &str) -> Join {
+    let s = next.as_bytes();
+    let Some(after_block) = end else {
+        return Join::Rescan;
+    };
+    if !(s.first() == Some(&b'<') && s.get(1).is_some_and(u8::is_ascii_alphabetic)) {
+        return Join::Rescan;
+    }
+    if after_block && cut_before(s, 0) {
+        Join::Cut
+    } else {
+        Join::Merge
+    }
 }
 
 /// Whether, after a block and with nothing open, the scan cuts before the start tag at
@@ -681,6 +713,19 @@ mod tests {
             }
             ends.push(html.len());
             prop_assert_eq!(split_sections(&html, &ends), split(&html, 0), "{:?} {:?}", html, ends);
+            // Scanned apart, where every join is a cut, the sections are cut as the whole.
+            let sections: Vec<&str> = std::iter::once(0)
+                .chain(ends.iter().copied())
+                .collect::<Vec<_>>()
+                .windows(2)
+                .map(|w| &html[w[0]..w[1]])
+                .collect();
+            let apart: Vec<(Vec<Piece>, Option<bool>)> =
+                sections.iter().map(|s| split_section(s)).collect();
+            if (1..sections.len()).all(|k| join(apart[k - 1].1, sections[k]) == Join::Cut) {
+                let pieces: Vec<&str> = apart.iter().flat_map(|(p, _)| p.iter().map(|p| p.html)).collect();
+                prop_assert_eq!(pieces, cuts(&html), "{:?}", sections);
+            }
         }
 
         /// Any soup of tag fragments: no panic, and the pieces are the input, cut only

@@ -798,7 +798,13 @@ pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Documen
     };
     let pieces = super::markdown::to_html_then(body, clean);
     match pieces.into_iter().collect::<Option<Vec<String>>>() {
+        Some(html) if html.len() == 1 => {
+            parse_clean(&html[0], &[html[0].len()], PIECE_BYTES, theme, amb)
+        }
         Some(html) => {
+            if let Some(doc) = parse_apart(&html, theme, amb) {
+                return doc;
+            }
             let ends: Vec<usize> = html
                 .iter()
                 .scan(0, |end, h| {
@@ -847,6 +853,57 @@ fn parse_clean(
         .with_max_len(1) // each task alone: see `markdown::to_html_then`
         .map(|t| parse_parts(html, t, theme, amb))
         .collect();
+    join_tasks(per_task)
+}
+
+/// The document of HTML in `sections` (the HTML of the pieces the Markdown was parsed in),
+/// read without copying them into one string (6 MB for a 5 MB post, to fresh memory, on
+/// the calling thread), unless a section must be scanned with what comes before it (see
+/// [`super::chunk::split_sections`]). Where the scan of the whole cuts between two
+/// sections, each is read on its own core; sections across which it goes on are joined,
+/// only they, and read together.
+fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
+    use super::chunk::{self, Join};
+    let scans: Vec<_> = sections
+        .par_iter()
+        .with_max_len(1) // each section alone: see `markdown::to_html_then`
+        .map(|html| chunk::split_section(html))
+        .collect();
+    // Runs of sections between cuts.
+    let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
+    runs.push(0..1);
+    for k in 1..sections.len() {
+        match chunk::join(scans[k - 1].1, &sections[k]) {
+            Join::Cut => runs.push(k..k + 1),
+            Join::Merge => runs.last_mut().expect("the first run").end = k + 1,
+            Join::Rescan => return None,
+        }
+    }
+    let per_task: Vec<Vec<Part>> = runs
+        .par_iter()
+        .with_max_len(1)
+        .map(|run| {
+            if run.len() == 1 {
+                let html = &sections[run.start];
+                return parse_parts(html, &scans[run.start].0, theme, amb);
+            }
+            let run = &sections[run.clone()];
+            let ends: Vec<usize> = run
+                .iter()
+                .scan(0, |end, h| {
+                    *end += h.len();
+                    Some(*end)
+                })
+                .collect();
+            let html = run.concat();
+            parse_parts(&html, &chunk::split_sections(&html, &ends), theme, amb)
+        })
+        .collect();
+    Some(join_tasks(per_task))
+}
+
+/// The document of parts read in tasks, each task's parts in order.
+fn join_tasks(per_task: Vec<Vec<Part>>) -> Document {
     // Each document's links are numbered on from those of the documents before it.
     let mut offsets = Vec::with_capacity(per_task.len());
     let mut links = 0;
@@ -1187,6 +1244,61 @@ mod tests {
                 prop_assert_eq!(&*cut.links, &whole.links);
             }
         }
+
+        /// Read apart, sections render as their document does whole, when they are read
+        /// apart at all.
+        #[test]
+        fn sections_apart_render_as_the_whole(
+            parts in prop::collection::vec(
+                (
+                    prop::sample::select(FRAGMENTS),
+                    prop::sample::select(&["", "\n", "\n\n"][..]),
+                    any::<bool>(),
+                ),
+                1..14,
+            )
+        ) {
+            let mut sections = vec![String::new()];
+            for (f, sep, end) in &parts {
+                let last = sections.last_mut().unwrap();
+                last.push_str(f);
+                last.push_str(sep);
+                if *end {
+                    sections.push(String::new());
+                }
+            }
+            let html = sections.concat();
+            let theme = Theme::default();
+            if let Some(apart) = parse_apart(&sections, &theme, AmbiguousWidth::Narrow) {
+                let mut whole = html2text_piece(&html, &theme, AmbiguousWidth::Narrow);
+                number_links(&mut whole.blocks, 0);
+                prop_assert_eq!(&apart.blocks, &whole.blocks, "{:?}", sections);
+                prop_assert_eq!(&*apart.links, &whole.links);
+            }
+        }
+    }
+
+    #[test]
+    fn news_sections_are_read_apart() {
+        let section = "<p>段落，<a href=\"http://a/\">链接</a>。</p>\n<h2>标题</h2>\n\
+                       <ul>\n<li>甲</li>\n</ul>\n<p>尾</p>\n";
+        let sections = vec![section.to_string(); 3];
+        let theme = Theme::default();
+        let apart = parse_apart(&sections, &theme, AmbiguousWidth::Narrow).expect("read apart");
+        let whole = parse(&sections.concat(), &theme, AmbiguousWidth::Narrow);
+        assert_eq!(apart.blocks, whole.blocks);
+        assert_eq!(*apart.links, ["http://a/"; 3]);
+        // A join inside an open element: read whole instead.
+        let open = [
+            "<div>\n<p>a</p>\n".to_string(),
+            "<p>b</p>\n</div>\n".to_string(),
+        ];
+        assert!(parse_apart(&open, &theme, AmbiguousWidth::Narrow).is_none());
+        // A join the scan goes on across (before a rule): those sections read together.
+        let rule = [section.to_string(), "<hr />\n<p>后</p>\n".to_string()];
+        let apart = parse_apart(&rule, &theme, AmbiguousWidth::Narrow).expect("read apart");
+        let whole = parse(&rule.concat(), &theme, AmbiguousWidth::Narrow);
+        assert_eq!(apart.blocks, whole.blocks);
     }
 
     /// Inline HTML in the shapes `simple.rs` reads, and a few it must give up on.

@@ -1,8 +1,9 @@
 //! An article's rows, stored compactly. A 5 MB post is some 100,000 rows of one to three
 //! spans; as ratatui `Line`s each span is a string of its own and each row a vector:
 //! 16 MB at 80 columns in 230,000 allocations, all of it fresh memory on a first render.
-//! Here the text is one string, each span its end and style, each row where its spans
-//! begin; a row becomes a `Line` borrowing that text only when it is drawn.
+//! Here the text of each piece laid out is one string, each span its end and style, each
+//! row where its spans begin; a row becomes a `Line` borrowing that text only when it is
+//! drawn.
 
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
@@ -40,14 +41,14 @@ impl RowSink for Vec<Line<'static>> {
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct SpanEnd {
-    /// Where the span ends in [`Rows::text`].
+    /// Where the span ends in its chunk's text.
     end: usize,
     style: Style,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct RowStart {
-    /// The row's first span in [`Rows::spans`].
+    /// The row's first span in its chunk's spans.
     span: usize,
     style: Style,
 }

@@ -798,8 +798,9 @@ pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Documen
     };
     let pieces = super::markdown::to_html_then(body, clean);
     match pieces.into_iter().collect::<Option<Vec<String>>>() {
-        Some(html) if html.len() == 1 => {
-            parse_clean(&html[0], &[html[0].len()], PIECE_BYTES, theme, amb)
+        Some(html) if html.len() < 2 => {
+            let html = html.first().map_or("", String::as_str);
+            parse_clean(html, &[html.len()], PIECE_BYTES, theme, amb)
         }
         Some(html) => {
             if let Some(doc) = parse_apart(&html, theme, amb) {

@@ -192,6 +192,7 @@ impl Rows {
     }
 }
 
+#[cfg(test)]
 impl From<Vec<Line<'static>>> for Rows {
     fn from(lines: Vec<Line<'static>>) -> Self {
         let mut rows = Rows::default();

@@ -119,7 +119,8 @@ mod tests {
 
     #[test]
     fn round_trip() {
-        let path = temp_dir("rt").join("sub/state.txt");
+        let dir = temp_dir("rt");
+        let path = dir.join("sub/state.txt");
         let mut s = State::default();
         s.read.insert("2022-01-05-NW1".into());
         s.read.insert("-202205262391921712".into());
@@ -131,6 +132,7 @@ mod tests {
         // No temporary file is left behind.
         let names: Vec<_> = std::fs::read_dir(path.parent().unwrap()).unwrap().collect();
         assert_eq!(names.len(), 1);
+        std::fs::remove_dir_all(dir).unwrap();
     }
 
     #[test]
@@ -150,5 +152,6 @@ mod tests {
         // A directory where the file should be: a warning, not a crash.
         let (_, w) = State::load(&dir);
         assert!(w.is_some());
+        std::fs::remove_dir_all(dir).unwrap();
     }
 }

@@ -148,7 +148,7 @@ fn a_bad_config_is_a_clear_error() {
     .unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_kanbao"))
         .arg("list")
-        .env("HOME", &home)
+        .env("HOME", &*home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
         .output()
         .unwrap();
@@ -200,7 +200,8 @@ fn search_finds_a_word_from_one_body() {
 
 #[test]
 fn a_post_written_while_reading_appears() {
-    let dir = new_home().join("site/_posts");
+    let home = new_home();
+    let dir = home.join("site/_posts");
     std::fs::create_dir_all(&dir).unwrap();
     for name in ["2021-12-01-init.md", "2021-12-09-date-only.md"] {
         std::fs::copy(fixture("site/_posts").join(name), dir.join(name)).unwrap();

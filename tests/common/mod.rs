@@ -45,6 +45,8 @@ pub struct Tui {
     shared: Arc<Mutex<Shared>>,
     reader: Option<JoinHandle<()>>,
     status: Option<ExitStatus>,
+    /// The home directory made for this run by [`Tui::spawn`], removed after it.
+    home: Option<Home>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -61,8 +63,26 @@ pub fn manifest_dir() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// An empty directory in the temp directory, removed when this is dropped, so that test
+/// runs do not pile up directories there.
+pub struct Home(PathBuf);
+
+impl std::ops::Deref for Home {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.0
+    }
+}
+
+impl Drop for Home {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
 /// A new empty directory to serve as a home directory.
-pub fn new_home() -> PathBuf {
+pub fn new_home() -> Home {
     use std::sync::atomic::{AtomicUsize, Ordering};
     static N: AtomicUsize = AtomicUsize::new(0);
     let dir = std::env::temp_dir().join(format!(
@@ -72,7 +92,7 @@ pub fn new_home() -> PathBuf {
     ));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("temp home");
-    dir
+    Home(dir)
 }
 
 pub fn fixture(rel: &str) -> PathBuf {
@@ -87,7 +107,10 @@ impl Tui {
     /// Starts `kanbao ARGS...` on a `cols`x`rows` pty, with a fresh empty home directory
     /// (so no config or reading state of the machine's user is read or written).
     pub fn spawn(args: &[&Path], cols: u16, rows: u16) -> Tui {
-        Tui::spawn_in(args, cols, rows, &new_home())
+        let home = new_home();
+        let mut tui = Tui::spawn_in(args, cols, rows, &home);
+        tui.home = Some(home);
+        tui
     }
 
     /// As `spawn`, with `home` as the home directory (config and state live under it).
@@ -184,6 +207,7 @@ impl Tui {
             shared,
             reader: Some(handle),
             status: None,
+            home: None,
         }
     }
 

@@ -806,14 +806,8 @@ pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Documen
             if let Some(doc) = parse_apart(&html, theme, amb) {
                 return doc;
             }
-            let ends: Vec<usize> = html
-                .iter()
-                .scan(0, |end, h| {
-                    *end += h.len();
-                    Some(*end)
-                })
-                .collect();
-            parse_clean(&html.concat(), &ends, PIECE_BYTES, theme, amb)
+            let (html, ends) = concat_sections(&html);
+            parse_clean(&html, &ends, PIECE_BYTES, theme, amb)
         }
         // Not seen from comrak, whose blocks end lines: made and cleaned whole instead.
         None => parse(&super::markdown::to_html(body), theme, amb),
@@ -888,19 +882,24 @@ fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Optio
                 let html = &sections[run.start];
                 return parse_parts(html, &scans[run.start].0, theme, amb);
             }
-            let run = &sections[run.clone()];
-            let ends: Vec<usize> = run
-                .iter()
-                .scan(0, |end, h| {
-                    *end += h.len();
-                    Some(*end)
-                })
-                .collect();
-            let html = run.concat();
+            let (html, ends) = concat_sections(&sections[run.clone()]);
             parse_parts(&html, &chunk::split_sections(&html, &ends), theme, amb)
         })
         .collect();
     Some(join_tasks(per_task))
+}
+
+/// `sections` one after another, and where each ends in that (see
+/// [`super::chunk::split_sections`]).
+fn concat_sections(sections: &[String]) -> (String, Vec<usize>) {
+    let ends = sections
+        .iter()
+        .scan(0, |end, h| {
+            *end += h.len();
+            Some(*end)
+        })
+        .collect();
+    (sections.concat(), ends)
 }
 
 /// The document of parts read in tasks, each task's parts in order.

@@ -105,21 +105,24 @@ fn prepare(body: &str, piece: usize) -> Cow<'_, str> {
             .par_windows(2)
             .all(|w| unchanged_in(body, w[0], w[1]))
     };
-    if unchanged && !has_fence(body.as_bytes()) {
+    if unchanged {
         Cow::Borrowed(body)
     } else {
         Cow::Owned(preprocess_in(body, piece))
     }
 }
 
-/// Whether [`preprocess_lines`] leaves the lines that start in `from..to` as they are,
-/// outside code fences: they hold no `{%`, `{{` or `{:`, and no line break between two
-/// east-Asian characters. (It may say no where the pass would change nothing.)
+/// Whether [`preprocess_lines`] leaves the lines that start in `from..to` as they are:
+/// they hold no code fence (a fence is written with a line end even at the body's end),
+/// no `{%`, `{{` or `{:`, and no line break between two east-Asian characters. (It may say
+/// no where the pass would change nothing.)
 fn unchanged_in(body: &str, from: usize, to: usize) -> bool {
     let b = body.as_bytes();
     let jekyll = memchr::memchr_iter(b'{', &b[from..to])
         .any(|i| matches!(b.get(from + i + 1), Some(b'%' | b'{' | b':')));
+    // Both lie within a line, and the pieces end lines: looked for piece by piece.
     !jekyll
+        && !has_fence(&b[from..to])
         && memchr::memchr_iter(b'\n', &b[from..to]).all(|i| {
             let at = from + i;
             !(body[..at].chars().next_back().is_some_and(is_east_asian)

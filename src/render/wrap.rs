@@ -342,7 +342,7 @@ const SHAPE_LEN: usize = 64;
 /// letter `a` (AL) and each ideograph U+4E00..U+9FFF `一` (ID), the rest as it is. Each
 /// stands for characters of its line-break class that no rule of UAX #14 tells apart, and
 /// is as long in UTF-8, so a text has the breaks of its shape, at the same offsets.
-fn shape(s: &str, out: &mut [u8; SHAPE_LEN]) {
+fn shape(s: &str, out: &mut [u8]) {
     let b = s.as_bytes();
     let mut i = 0;
     while i < b.len() {
@@ -709,6 +709,29 @@ fn refine(cl: &mut [Cl], cw: usize, level: u8) {
     }
 }
 
+/// Pushes the pieces of the concatenated text `start..end` of `spans`, which start at
+/// `bases` (and end at its last), onto `out`; `cur` is the span `start` is in or one before.
+fn push_text(
+    spans: &[Span<'_>],
+    bases: &[usize],
+    out: &mut impl RowSink,
+    start: usize,
+    end: usize,
+    cur: &mut usize,
+) {
+    let mut pos = start;
+    while pos < end {
+        while bases[*cur + 1] <= pos {
+            *cur += 1;
+        }
+        let base = bases[*cur];
+        let se = bases[*cur + 1].min(end);
+        let span = &spans[*cur];
+        out.push(&span.content[pos - base..se - base], span.style);
+        pos = se;
+    }
+}
+
 /// Clusters of the paragraph plus what is needed to cut rows out of it.
 struct Para<'a> {
     spans: &'a [Span<'static>],
@@ -1054,19 +1077,8 @@ impl<'a> Para<'a> {
         }
     }
 
-    /// Push the pieces of the concatenated text `start..end` onto `out`.
     fn push_text(&self, out: &mut impl RowSink, start: usize, end: usize, cur: &mut usize) {
-        let mut pos = start;
-        while pos < end {
-            while self.bases[*cur + 1] <= pos {
-                *cur += 1;
-            }
-            let base = self.bases[*cur];
-            let se = self.bases[*cur + 1].min(end);
-            let span = &self.spans[*cur];
-            out.push(&span.content[pos - base..se - base], span.style);
-            pos = se;
-        }
+        push_text(self.spans, &self.bases, out, start, end, cur);
     }
 
     fn style_at(&self, off: usize, cur: &mut usize) -> Style {
@@ -1167,7 +1179,8 @@ pub(super) fn fits_as_is(spans: &[Span<'_>], width: usize) -> bool {
             .all(|s| !s.content.is_empty() && s.content.bytes().all(|b| matches!(b, b' '..=b'~')))
 }
 
-/// [`wrap`] by the rules, without its shortcut.
+/// [`wrap`] by the rules, without its shortcut: short ASCII text cut as the last text of
+/// its shape was (see [`shaped_rows`]).
 fn wrap_rows(
     spans: &[Span<'static>],
     hang: &[Span<'static>],
@@ -1175,10 +1188,115 @@ fn wrap_rows(
     amb: AmbiguousWidth,
     out: &mut impl RowSink,
 ) {
+    let len: usize = spans.iter().map(|s| s.content.len()).sum();
+    if len <= SHAPED_ROWS_LEN
+        && spans
+            .iter()
+            .all(|s| s.content.is_ascii() && !s.content.contains('\r'))
+    {
+        return shaped_rows(spans, hang, width, amb, out);
+    }
+    wrap_by_rules(spans, hang, width, amb, out, None);
+}
+
+/// [`wrap_rows`] without remembering rows: each cut is worked out, and also noted in
+/// `cuts` if given.
+fn wrap_by_rules(
+    spans: &[Span<'static>],
+    hang: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+    out: &mut impl RowSink,
+    cuts: Option<&mut Vec<Cut>>,
+) {
     let Some((mut p, text)) = Para::new(spans, width, amb) else {
         return split_hard_into(spans, width, amb, out);
     };
-    rows(&mut p, &text, hang, width, amb, out);
+    rows(&mut p, &text, hang, width, amb, out, cuts);
+}
+
+/// ASCII paragraphs up to this long have their rows remembered (see [`shaped_rows`]).
+const SHAPED_ROWS_LEN: usize = 128;
+
+/// A row as [`rows`] cuts it: its clusters `start..end`, and whether the hang is drawn.
+type Cut = (u32, u32, bool);
+
+/// The cuts of the rows of short ASCII paragraphs, per thread, by their [`shape`], width
+/// and hang (see [`shape_key`]). A long post's list of links is thousands of URLs in a few
+/// dozen shapes (`[00] aaaa://aaaaa.aaaaaaaaa.aaa/aaaaa/a/0.000000`; 174 links wider than
+/// 46 columns in the 140 sample posts have 22), each cut by the rules once here. Emptied
+/// when full, as [`SHAPE_BREAKS`] is.
+type ShapeRows = std::collections::HashMap<Box<[u8]>, Box<[Cut]>, foldhash::fast::RandomState>;
+
+thread_local! {
+    static SHAPE_ROWS: std::cell::RefCell<ShapeRows> = Default::default();
+}
+
+/// The key of [`SHAPE_ROWS`] for `spans` at `width` with continuation width `cw`, in
+/// `out`; its length. Every cluster of ASCII text without CR is one byte, whose flags and
+/// width depend only on what its shape keeps (digit, letter, or the byte itself), and so
+/// do the UAX #14 breaks: the rows' cuts are the same for every text of a shape.
+fn shape_key(
+    spans: &[Span<'_>],
+    width: usize,
+    (hang_ok, cw): (bool, usize),
+    out: &mut [u8; SHAPED_ROWS_LEN + 17],
+) -> usize {
+    let mut at = 0;
+    for s in spans {
+        shape(&s.content, &mut out[at..]);
+        at += s.content.len();
+    }
+    out[at..at + 8].copy_from_slice(&(width as u64).to_le_bytes());
+    out[at + 8..at + 16].copy_from_slice(&(cw as u64).to_le_bytes());
+    out[at + 16] = u8::from(hang_ok);
+    at + 17
+}
+
+/// [`wrap_rows`] of ASCII text of at most [`SHAPED_ROWS_LEN`] bytes without CR, whose
+/// cuts are those of the last text of its shape (see [`shape_key`]) if there was one.
+fn shaped_rows(
+    spans: &[Span<'static>],
+    hang: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+    out: &mut impl RowSink,
+) {
+    let mut key = [0; SHAPED_ROWS_LEN + 17];
+    let len = shape_key(spans, width, continuation(hang, width, amb), &mut key);
+    let key = &key[..len];
+    let known = SHAPE_ROWS.with_borrow(|known| {
+        let Some(cuts) = known.get(key) else {
+            return false;
+        };
+        let mut bases = Vec::with_capacity(spans.len() + 1);
+        bases.push(0);
+        for s in spans {
+            bases.push(bases[bases.len() - 1] + s.content.len());
+        }
+        let mut cur = 0;
+        for &(start, end, with_hang) in cuts {
+            out.start_row(Style::default());
+            if with_hang {
+                for h in hang {
+                    out.push(&h.content, h.style);
+                }
+            }
+            push_text(spans, &bases, out, start as usize, end as usize, &mut cur);
+        }
+        true
+    });
+    if known {
+        return;
+    }
+    let mut cuts = Vec::new();
+    wrap_by_rules(spans, hang, width, amb, out, Some(&mut cuts));
+    SHAPE_ROWS.with_borrow_mut(|known| {
+        if known.len() >= 4096 {
+            known.clear();
+        }
+        known.insert(key.into(), cuts.into());
+    });
 }
 
 /// [`wrap`]'s rows of `p`, whose text is `text`; its breaks are marked as the rows need
@@ -1190,8 +1308,14 @@ fn rows(
     width: usize,
     amb: AmbiguousWidth,
     rows: &mut impl RowSink,
+    mut cuts: Option<&mut Vec<Cut>>,
 ) {
     let (hang_ok, cw) = continuation(hang, width, amb);
+    let mut cut = |s: usize, e: usize, row_hang: Option<&[Span<'static>]>| {
+        if let Some(cuts) = cuts.as_mut() {
+            cuts.push((s as u32, e as u32, row_hang.is_some()));
+        }
+    };
 
     const NONE: usize = usize::MAX;
     let n = p.cl.len();
@@ -1237,6 +1361,7 @@ fn rows(
         let Some(o) = overflow else {
             let last = last_shown(n);
             let e = if last == NONE { s } else { last + 1 };
+            cut(s, e, row_hang);
             p.row(s, e, row_hang, &mut span_cur, &mut ph_cur, rows);
             break;
         };
@@ -1270,6 +1395,7 @@ fn rows(
             }
             // Not reached (placeholders are 1 column); never loop anyway.
             debug_assert!(false, "cluster wider than the row");
+            cut(s, o + 1, row_hang);
             p.row(s, o + 1, row_hang, &mut span_cur, &mut ph_cur, rows);
             s = o + 1;
             first = false;
@@ -1381,6 +1507,7 @@ fn rows(
         if e < q && cl[s..=e].iter().map(|c| usize::from(c.w)).sum::<usize>() <= avail {
             e += 1;
         }
+        cut(s, e, row_hang);
         p.row(s, e, row_hang, &mut span_cur, &mut ph_cur, rows);
         s = q;
         first = false;
@@ -2243,6 +2370,73 @@ mod tests {
         }
     }
 
+    /// Short ASCII text: words, numbers, URLs, punctuation and spaces.
+    fn ascii_paragraph() -> impl Strategy<Value = String> {
+        prop::collection::vec(
+            prop_oneof![
+                4 => "[a-zA-Z]{1,12}",
+                2 => "[0-9]{1,6}",
+                3 => "[!-/:-@\\[-`{-~]{1,2}",
+                3 => prop::sample::select(vec![" ", " ", "  ", "\t"]).prop_map(String::from),
+                2 => ("[a-z]{1,8}", prop::collection::vec("[a-z0-9]{1,10}", 0..5), "[a-z=&?._#-]{0,12}")
+                    .prop_map(|(h, p, q)| format!("http://{h}.com/{}{q}", p.join("/"))),
+            ],
+            0..12,
+        )
+        .prop_map(|v| v.concat())
+    }
+
+    /// `s` with each byte replaced by one of the ASCII bytes of the same [`shape`], the
+    /// `picks`-th of them.
+    fn same_shape(s: &str, picks: &[usize]) -> String {
+        let shape_of = |b: u8| {
+            let mut out = [0];
+            shape(std::str::from_utf8(&[b]).unwrap(), &mut out);
+            out[0]
+        };
+        s.bytes()
+            .zip(picks.iter().cycle())
+            .map(|(b, &pick)| {
+                let alike: Vec<u8> = (0..0x80).filter(|&c| shape_of(c) == shape_of(b)).collect();
+                char::from(alike[pick % alike.len()])
+            })
+            .collect()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            cases: 512,
+            ..ProptestConfig::default()
+        })]
+
+        /// A text whose shape's rows are remembered, from a text of the same shape at the
+        /// same width and hang, gets the rows the rules give it.
+        #[test]
+        fn remembered_rows_are_the_rules_rows(
+            s in ascii_paragraph(),
+            picks in prop::collection::vec(0usize..64, 1..16),
+            cuts in prop::collection::vec(0usize..1000, 0..3),
+            widths in (1usize..40, 1usize..40, 0..3),
+            hangs in (hang(), hang()),
+        ) {
+            let amb = AmbiguousWidth::Narrow;
+            let hang_w = |h: &[Span]| h.iter().map(|s| str_width(&s.content, amb)).sum::<usize>();
+            // The same width, another, or one with the same width next to the other hang.
+            let w2 = match widths {
+                (w1, _, 0) => w1,
+                (w1, _, 1) => (w1 + hang_w(&hangs.1)).saturating_sub(hang_w(&hangs.0)).max(1),
+                (_, w2, _) => w2,
+            };
+            let w1 = widths.0;
+            wrap(&styled(&s, &cuts), &hangs.0, w1, amb);
+            let t = styled(&same_shape(&s, &picks), &cuts);
+            let mut want = Vec::new();
+            wrap_by_rules(&t, &hangs.1, w2, amb, &mut want, None);
+            prop_assert_eq!(wrap(&t, &hangs.1, w2, amb), want, "{:?} after {:?}", t, s);
+        }
+    }
+
     /// A [`paragraph`] cut into spans of different styles (see [`styled`]).
     fn styled_paragraph() -> impl Strategy<Value = Vec<Span<'static>>> {
         (paragraph(), prop::collection::vec(0usize..1000, 0..6))
@@ -2306,7 +2500,7 @@ mod tests {
                 p.mark_to(&text, 0, o, cw);
             }
             let mut all_marked = Vec::new();
-            rows(&mut p, &text, &h, width, N, &mut all_marked);
+            rows(&mut p, &text, &h, width, N, &mut all_marked, None);
             prop_assert_eq!(wrap(&spans, &h, width, N), all_marked);
         }
 

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::path::PathBuf;
+use std::sync::Arc;
 
 /// A post's date: the instant (for ordering) and the offset it was written in (for display).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -174,8 +175,9 @@ pub struct Post {
     pub date: Option<Date>,
     pub categories: Vec<String>,
     pub tags: Vec<String>,
-    /// Markdown mixed with HTML, as in the file; rendered lazily.
-    pub body: String,
+    /// Markdown mixed with HTML, as in the file; rendered lazily. Shared, so that a post
+    /// handed to a render thread is not copied (5 MB for a long one, on the UI thread).
+    pub body: Arc<str>,
 }
 
 impl Post {

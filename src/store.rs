@@ -259,7 +259,7 @@ impl Store {
         self.all.retain(|&p| p != ix);
         let post = &mut self.posts[ix as usize];
         self.by_id.remove(&post.id);
-        post.body = String::new();
+        post.body = std::sync::Arc::from("");
         // `retain` kept the order.
         self.all_sorted = self.all_sorted.min(self.all.len());
     }
@@ -393,7 +393,7 @@ mod tests {
             date: date.and_then(Date::parse),
             categories: cats.iter().map(|s| s.to_string()).collect(),
             tags: tags.iter().map(|s| s.to_string()).collect(),
-            body: String::new(),
+            body: Default::default(),
         }
     }
 

@@ -51,9 +51,9 @@ fn diff(old: &Snapshot, found: &[walk::Found], new: &Snapshot) -> Change {
             continue;
         }
         match loader::read_text(&f.path, &mut change.warnings) {
-            Ok(text) => change.posts.push(loader::parse_post_owned(
+            Ok(text) => change.posts.push(loader::parse_post(
                 &f.path,
-                text,
+                &text,
                 &f.dir_categories,
                 &mut change.warnings,
             )),

@@ -269,7 +269,7 @@ fn mouse_clicks_select_and_the_wheel_scrolls() {
 /// A live change that makes the open post's body `body` long (the file grew).
 fn grow_open_post(m: &mut Model, body: String) -> Vec<Effect> {
     let mut post = m.store.post(m.open.unwrap()).clone();
-    post.body = body;
+    post.body = body.into();
     update(
         m,
         Msg::Changed(kanbao::watch::Change {

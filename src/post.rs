@@ -176,8 +176,10 @@ pub struct Post {
     pub categories: Vec<String>,
     pub tags: Vec<String>,
     /// Markdown mixed with HTML, as in the file; rendered lazily. Shared, so that a post
-    /// handed to a render thread is not copied (5 MB for a long one, on the UI thread).
-    pub body: Arc<str>,
+    /// handed to a render thread is not copied (5 MB for a long one, on the UI thread); an
+    /// `Arc<String>`, not an `Arc<str>`, so that a body cleaned into a string of its own is
+    /// not copied again.
+    pub body: Arc<String>,
 }
 
 impl Post {

@@ -259,7 +259,7 @@ impl Store {
         self.all.retain(|&p| p != ix);
         let post = &mut self.posts[ix as usize];
         self.by_id.remove(&post.id);
-        post.body = std::sync::Arc::from("");
+        post.body = Default::default();
         // `retain` kept the order.
         self.all_sorted = self.all_sorted.min(self.all.len());
     }
@@ -464,7 +464,7 @@ mod tests {
     #[test]
     fn search_is_case_insensitive_for_latin_and_exact_for_chinese() {
         let mut a = post("a", Some("2022-01-02"), &[], &[]);
-        a.body = "Faraday Future 发布新车".into();
+        a.body = String::from("Faraday Future 发布新车").into();
         let mut b = post("b", Some("2022-01-01"), &[], &[]);
         b.title = "faraday 的对手".into();
         let c = post("c", Some("2022-01-03"), &[], &[]);

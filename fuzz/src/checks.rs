@@ -86,7 +86,7 @@ pub fn render(data: &[u8]) {
         date: None,
         categories: vec!["fuzz".into()],
         tags: vec!["标签".into()],
-        body: clean_text(&text).into(),
+        body: std::sync::Arc::new(clean_text(&text).into_owned()),
     };
     let (narrow, wide) = (AmbiguousWidth::Narrow, AmbiguousWidth::Wide);
     for (theme, amb) in [

@@ -9,7 +9,7 @@ pub mod walk;
 use std::collections::{HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Arc, mpsc};
 
 use rayon::prelude::*;
 
@@ -77,7 +77,7 @@ pub fn parse_post(
     warnings: &mut Vec<Warning>,
 ) -> Post {
     let (mut post, body_at) = parse_head(path, text, dir_categories, warnings);
-    post.body = clean_text(&text[body_at..]).into();
+    post.body = Arc::new(clean_text(&text[body_at..]).into_owned());
     post
 }
 

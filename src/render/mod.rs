@@ -371,7 +371,7 @@ pub fn preview(
     }
     let cut = post.body[..cut].rfind("\n\n").unwrap_or(cut);
     let start = Post {
-        body: Arc::from(&post.body[..cut]),
+        body: Arc::new(post.body[..cut].to_string()),
         id: post.id.clone(),
         path: post.path.clone(),
         title: post.title.clone(),

@@ -724,6 +724,24 @@ fn refine(cl: &mut [Cl], cw: usize, level: u8) {
     }
 }
 
+/// Where each of `spans` starts in their concatenated text, and its total length.
+fn span_bases(spans: &[Span<'_>]) -> Vec<usize> {
+    let mut bases = Vec::with_capacity(spans.len() + 1);
+    bases.push(0);
+    for s in spans {
+        bases.push(bases[bases.len() - 1] + s.content.len());
+    }
+    bases
+}
+
+/// Starts a row of `out`, with `hang` at its start if it is drawn on this row.
+fn start_row(out: &mut impl RowSink, hang: Option<&[Span<'static>]>) {
+    out.start_row(Style::default());
+    for h in hang.unwrap_or_default() {
+        out.push(&h.content, h.style);
+    }
+}
+
 /// Pushes the pieces of the concatenated text `start..end` of `spans`, which start at
 /// `bases` (and end at its last), onto `out`; `cur` is the span `start` is in or one before.
 fn push_text(
@@ -858,7 +876,7 @@ impl<'a> Para<'a> {
                 Cow::Owned(s)
             }
         };
-        let mut bases = Vec::with_capacity(spans.len() + 1);
+        let bases = span_bases(spans);
         let mut sink = Clusters {
             text: "",
             base: 0,
@@ -868,13 +886,10 @@ impl<'a> Para<'a> {
             ph: Vec::new(),
             after_ideograph: false,
         };
-        for sp in spans {
-            bases.push(sink.base);
-            sink.text = &sp.content;
+        for (sp, &base) in spans.iter().zip(&bases) {
+            (sink.text, sink.base) = (&sp.content, base);
             for_each_cluster(&sp.content, &mut sink);
-            sink.base += sp.content.len();
         }
-        bases.push(sink.base);
         let Clusters { cl, ph, .. } = sink;
         Some((
             Para {
@@ -1113,10 +1128,7 @@ impl<'a> Para<'a> {
         ph_cur: &mut usize,
         out: &mut impl RowSink,
     ) {
-        out.start_row(Style::default());
-        for h in hang.unwrap_or_default() {
-            out.push(&h.content, h.style);
-        }
+        start_row(out, hang);
         if a >= b {
             return;
         }
@@ -1287,19 +1299,10 @@ fn shaped_rows(
         let Some(cuts) = known.get(key) else {
             return false;
         };
-        let mut bases = Vec::with_capacity(spans.len() + 1);
-        bases.push(0);
-        for s in spans {
-            bases.push(bases[bases.len() - 1] + s.content.len());
-        }
+        let bases = span_bases(spans);
         let mut cur = 0;
         for &(start, end, with_hang) in cuts {
-            out.start_row(Style::default());
-            if with_hang {
-                for h in hang {
-                    out.push(&h.content, h.style);
-                }
-            }
+            start_row(out, with_hang.then_some(hang));
             push_text(spans, &bases, out, start as usize, end as usize, &mut cur);
         }
         true

@@ -28,7 +28,7 @@ fn tables_measured(md: &str, width: usize, amb: AmbiguousWidth) -> (Vec<Vec<Stri
     let theme = Theme::default();
     let doc = html::parse(&markdown::to_html(md), &theme, amb);
     let mut out = Vec::new();
-    for b in &doc.blocks {
+    for b in &doc.blocks() {
         if let Block::Table { rows, hang } = b {
             let mut lines = Vec::new();
             table::layout(rows, hang, width, &theme, amb, &mut lines);
@@ -214,7 +214,7 @@ And [after](http://d.example/).
     assert!(all.contains("主页[2]") && all.contains("文档[3]"), "{all}");
     let theme = Theme::default();
     let doc = html::parse(&markdown::to_html(md), &theme, N);
-    let last = doc.blocks.last().unwrap();
+    let last = *doc.blocks().last().unwrap();
     let Block::Text { spans, .. } = last else {
         panic!("{last:?}")
     };

@@ -151,10 +151,52 @@ pub enum Block {
 /// A body turned into logical lines, independent of the width.
 #[derive(Clone, Debug, Default)]
 pub struct Document {
-    pub blocks: Vec<Block>,
+    /// Runs of blocks as they were read, none empty, a blank line between two. A long
+    /// post's are kept apart: joined, its 50,000 blocks would be copied once more, to
+    /// fresh memory, with the cores idle.
+    runs: Vec<Vec<Block>>,
     /// Link targets, numbered from 1 in the order the text numbers them. Shared with the
     /// articles laid out from it: a long post has thousands.
     pub links: Arc<Vec<String>>,
+}
+
+/// The blank line between two runs of a [`Document`].
+static BLANK: Block = Block::Blank;
+
+impl Document {
+    pub fn new(blocks: Vec<Block>, links: Vec<String>) -> Self {
+        Document::from_parts(vec![Part { blocks, links }])
+    }
+
+    /// Parts one after the other, their links numbered already.
+    fn from_parts(parts: Vec<Part>) -> Self {
+        let (runs, links) = gather(parts);
+        Document {
+            runs,
+            links: Arc::new(links),
+        }
+    }
+    /// The blocks in order.
+    pub fn blocks(&self) -> Vec<&Block> {
+        let mut out = Vec::with_capacity(self.len());
+        for (i, run) in self.runs.iter().enumerate() {
+            if i > 0 {
+                out.push(&BLANK);
+            }
+            out.extend(run);
+        }
+        out
+    }
+
+    /// How many blocks [`Self::blocks`] gives.
+    pub fn len(&self) -> usize {
+        let blocks: usize = self.runs.iter().map(Vec::len).sum();
+        blocks + self.runs.len().saturating_sub(1)
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.runs.is_empty()
+    }
 }
 
 /// A part of a document as read, its links numbered from 1 but not yet written; joined
@@ -841,7 +883,9 @@ fn parse_clean(
     }
     if tasks.len() == 1 {
         // A short post: not worth waking the thread pool for.
-        return join_parts(parse_parts(html, tasks[0], theme, amb), Some(0)).into();
+        let mut parts = parse_parts(html, tasks[0], theme, amb);
+        number_parts(&mut parts, 0);
+        return Document::from_parts(parts);
     }
     let per_task: Vec<Vec<Part>> = tasks
         .par_iter()
@@ -904,53 +948,56 @@ fn concat_sections(sections: &[String]) -> (String, Vec<usize>) {
 
 /// The document of parts read in tasks, each task's parts in order.
 fn join_tasks(per_task: Vec<Vec<Part>>) -> Document {
-    // Each document's links are numbered on from those of the documents before it.
+    // Each task's links are numbered on from those of the tasks before it.
     let mut offsets = Vec::with_capacity(per_task.len());
     let mut links = 0;
-    for docs in &per_task {
+    for parts in &per_task {
         offsets.push(links);
-        links += docs.iter().map(|d| d.links.len()).sum::<usize>();
+        links += parts.iter().map(|p| p.links.len()).sum::<usize>();
     }
-    // Each task's many parts are numbered and joined on its core; only the tasks' are
-    // joined here, on the calling thread, with the cores idle.
-    let joined: Vec<Part> = per_task
+    // Numbered and gathered on every core: only the tasks' runs and links, moved, are
+    // joined on this one.
+    let gathered: Vec<_> = per_task
         .into_par_iter()
         .zip(offsets)
         .with_max_len(1)
-        .map(|(parts, offset)| join_parts(parts, Some(offset)))
+        .map(|(mut parts, offset)| {
+            number_parts(&mut parts, offset);
+            gather(parts)
+        })
         .collect();
-    join_parts(joined, None).into()
-}
-
-impl From<Part> for Document {
-    fn from(p: Part) -> Self {
-        Document {
-            blocks: p.blocks,
-            links: Arc::new(p.links),
-        }
+    let mut runs = Vec::with_capacity(gathered.iter().map(|g| g.0.len()).sum());
+    let mut all_links = Vec::with_capacity(links);
+    for (mut r, mut l) in gathered {
+        runs.append(&mut r);
+        all_links.append(&mut l);
+    }
+    Document {
+        runs,
+        links: Arc::new(all_links),
     }
 }
 
-/// `parts` one after the other, a blank line between those that show anything; with
-/// `number`, their links numbered on from it.
-fn join_parts(parts: Vec<Part>, mut number: Option<usize>) -> Part {
-    // Sized first, so that the blocks are not copied as the vector doubles.
-    let mut blocks = Vec::with_capacity(parts.iter().map(|p| p.blocks.len() + 1).sum());
+/// The runs of [`Document`] that `parts` make (the blocks of those that have any), and
+/// their links.
+fn gather(parts: Vec<Part>) -> (Vec<Vec<Block>>, Vec<String>) {
+    let mut runs = Vec::with_capacity(parts.len());
     let mut links = Vec::with_capacity(parts.iter().map(|p| p.links.len()).sum());
     for mut part in parts {
-        if let Some(n) = number.as_mut() {
-            number_links(&mut part.blocks, *n);
-            *n += part.links.len();
-        }
         if !part.blocks.is_empty() {
-            if !blocks.is_empty() {
-                blocks.push(Block::Blank);
-            }
-            blocks.append(&mut part.blocks);
+            runs.push(part.blocks);
         }
         links.append(&mut part.links);
     }
-    Part { blocks, links }
+    (runs, links)
+}
+
+/// Writes the links of `parts`, one after the other, numbered on from `offset`.
+fn number_parts(parts: &mut [Part], mut offset: usize) {
+    for part in parts {
+        number_links(&mut part.blocks, offset);
+        offset += part.links.len();
+    }
 }
 
 /// Consecutive parts of a document, each read on its own with its links numbered from 1
@@ -1240,7 +1287,7 @@ mod tests {
             number_links(&mut whole.blocks, 0);
             for task in [0, usize::MAX] {
                 let cut = parse_in_pieces(&html, task, &theme, AmbiguousWidth::Narrow);
-                prop_assert_eq!(&cut.blocks, &whole.blocks, "{:?}", html);
+                prop_assert_eq!(&cut.blocks(), &whole.blocks.iter().collect::<Vec<_>>(), "{:?}", html);
                 prop_assert_eq!(&*cut.links, &whole.links);
             }
         }
@@ -1272,10 +1319,34 @@ mod tests {
             if let Some(apart) = parse_apart(&sections, &theme, AmbiguousWidth::Narrow) {
                 let mut whole = html2text_piece(&html, &theme, AmbiguousWidth::Narrow);
                 number_links(&mut whole.blocks, 0);
-                prop_assert_eq!(&apart.blocks, &whole.blocks, "{:?}", sections);
+                prop_assert_eq!(&apart.blocks(), &whole.blocks.iter().collect::<Vec<_>>(), "{:?}", sections);
                 prop_assert_eq!(&*apart.links, &whole.links);
             }
         }
+    }
+
+    /// Parts kept apart read as joined: a blank line between two that have blocks (two
+    /// code lines with one between them are one code block to the layout), their links
+    /// in order.
+    #[test]
+    fn a_document_reads_its_parts_as_one() {
+        let pre = |s: &'static str| Block::Pre(vec![Span::raw(s)]);
+        let part = |blocks: Vec<Block>, links: &[&str]| Part {
+            blocks,
+            links: links.iter().map(|l| l.to_string()).collect(),
+        };
+        let doc = join_tasks(vec![
+            vec![part(vec![pre("a")], &["x"]), part(Vec::new(), &["y"])],
+            vec![part(vec![pre("b"), Block::Blank, pre("c")], &[])],
+            Vec::new(),
+            vec![part(Vec::new(), &[]), part(vec![pre("d")], &["z"])],
+        ]);
+        let blank = Block::Blank;
+        let (a, b, c, d) = (pre("a"), pre("b"), pre("c"), pre("d"));
+        assert_eq!(doc.blocks(), [&a, &blank, &b, &blank, &c, &blank, &d]);
+        assert_eq!(doc.len(), 7);
+        assert_eq!(*doc.links, ["x", "y", "z"]);
+        assert!(Document::new(Vec::new(), Vec::new()).is_empty());
     }
 
     #[test]
@@ -1286,7 +1357,7 @@ mod tests {
         let theme = Theme::default();
         let apart = parse_apart(&sections, &theme, AmbiguousWidth::Narrow).expect("read apart");
         let whole = parse(&sections.concat(), &theme, AmbiguousWidth::Narrow);
-        assert_eq!(apart.blocks, whole.blocks);
+        assert_eq!(apart.blocks(), whole.blocks());
         assert_eq!(*apart.links, ["http://a/"; 3]);
         // A join inside an open element: read whole instead.
         let open = [
@@ -1298,7 +1369,7 @@ mod tests {
         let rule = [section.to_string(), "<hr />\n<p>后</p>\n".to_string()];
         let apart = parse_apart(&rule, &theme, AmbiguousWidth::Narrow).expect("read apart");
         let whole = parse(&rule.concat(), &theme, AmbiguousWidth::Narrow);
-        assert_eq!(apart.blocks, whole.blocks);
+        assert_eq!(apart.blocks(), whole.blocks());
     }
 
     /// Inline HTML in the shapes `simple.rs` reads, and a few it must give up on.
@@ -1370,9 +1441,13 @@ mod tests {
         let amb = AmbiguousWidth::Narrow;
         let whole = parse(&super::super::markdown::to_html(&body), &theme, amb);
         let in_pieces = parse_markdown(&body, &theme, amb);
-        assert_eq!(in_pieces.blocks, whole.blocks);
+        assert_eq!(in_pieces.blocks(), whole.blocks());
         assert_eq!(in_pieces.links, whole.links);
-        let text: String = in_pieces.blocks.iter().map(|b| format!("{b:?}")).collect();
+        let text: String = in_pieces
+            .blocks()
+            .into_iter()
+            .map(|b| format!("{b:?}"))
+            .collect();
         assert!(!text.contains('\u{1b}') && !text.contains("[2J") && !text.contains("]0;"));
     }
 
@@ -1712,11 +1787,11 @@ mod tests {
     fn nesting_too_deep_is_shown_as_plain_text() {
         let html = format!("<p>前文</p><p>后文{}", "<b>字".repeat(1000));
         let doc = parse(&html, &Theme::default(), AmbiguousWidth::Narrow);
-        let texts: Vec<String> = doc.blocks.iter().map(text).collect();
+        let texts: Vec<String> = doc.blocks().into_iter().map(text).collect();
         assert_eq!(texts[0], "前文");
         assert_eq!(texts.last().unwrap().matches('字').count(), 1000);
         let strong = Theme::default().strong;
-        assert!(doc.blocks.iter().all(|b| match b {
+        assert!(doc.blocks().into_iter().all(|b| match b {
             Block::Text { spans, .. } => spans.iter().all(|s| s.style != strong),
             _ => true,
         }));
@@ -1732,7 +1807,12 @@ mod tests {
             "<b>字".repeat(300)
         );
         let doc = parse(&html, &Theme::default(), AmbiguousWidth::Narrow);
-        let shown: String = doc.blocks.iter().map(text).collect::<Vec<_>>().join("\n");
+        let shown: String = doc
+            .blocks()
+            .into_iter()
+            .map(text)
+            .collect::<Vec<_>>()
+            .join("\n");
         assert!(shown.ends_with("a & b <c> 中 &bogus;"), "{shown:?}");
         for hidden in ["alert", "x }", "note", "hidden", "[2J"] {
             assert!(!shown.contains(hidden), "{hidden} in {shown:?}");
@@ -1749,8 +1829,8 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        assert_eq!(text(&doc.blocks[0]), long);
-        assert_eq!(text(&doc.blocks[2]), "链接[1] and [K图]");
+        assert_eq!(text(doc.blocks()[0]), long);
+        assert_eq!(text(doc.blocks()[2]), "链接[1] and [K图]");
         assert_eq!(*doc.links, ["http://a.example/x"]);
     }
 
@@ -1761,9 +1841,9 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        let t: Vec<String> = doc.blocks.iter().map(text).collect();
+        let t: Vec<String> = doc.blocks().into_iter().map(text).collect();
         assert_eq!(t, ["标题", "", "│ 引用", "• 一", "1. 二"]);
-        let Block::Text { hang, .. } = &doc.blocks[3] else {
+        let Block::Text { hang, .. } = &doc.blocks()[3] else {
             panic!()
         };
         assert_eq!(hang[0].content, "  ");
@@ -1773,11 +1853,11 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Wide,
         );
-        let Block::Text { hang, .. } = &wide.blocks[0] else {
+        let Block::Text { hang, .. } = &wide.blocks()[0] else {
             panic!()
         };
         assert_eq!(hang[0].content, "   ");
-        let Block::Text { spans, .. } = &doc.blocks[0] else {
+        let Block::Text { spans, .. } = &doc.blocks()[0] else {
             panic!()
         };
         assert_eq!(spans[0].style, Theme::default().heading);
@@ -1790,7 +1870,7 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        assert_eq!(text(&doc.blocks[0]), "Press ? at any[1] time");
+        assert_eq!(text(doc.blocks()[0]), "Press ? at any[1] time");
     }
 
     #[test]
@@ -1800,7 +1880,7 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        let t = text(&doc.blocks[0]);
+        let t = text(doc.blocks()[0]);
         assert!(!t.chars().any(char::is_control), "{t:?}");
         assert!(!doc.links[0].chars().any(char::is_control));
     }
@@ -1815,8 +1895,8 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        assert_eq!(text(&doc.blocks[0]), "abcdefgA中");
-        assert_eq!(text(&doc.blocks[2]), "l[1]");
+        assert_eq!(text(doc.blocks()[0]), "abcdefgA中");
+        assert_eq!(text(doc.blocks()[2]), "l[1]");
         assert_eq!(*doc.links, ["http://x/"]);
     }
 
@@ -1828,7 +1908,7 @@ mod tests {
             <tr><td colspan=\"2\"><table><tr><td>内</td><td>层</td></tr></table></td></tr></tbody></table>\
             <p><a href=\"http://c/\">后</a></p>";
         let doc = parse(html, &Theme::default(), AmbiguousWidth::Narrow);
-        let t: Vec<String> = doc.blocks.iter().map(text).collect();
+        let t: Vec<String> = doc.blocks().into_iter().map(text).collect();
         assert_eq!(
             t,
             [
@@ -1840,10 +1920,10 @@ mod tests {
                 "后[3]"
             ],
             "{:?}",
-            doc.blocks
+            doc.blocks()
         );
         assert_eq!(*doc.links, ["http://a/", "http://b/", "http://c/"]);
-        let Block::Table { rows, .. } = &doc.blocks[3] else {
+        let Block::Table { rows, .. } = &doc.blocks()[3] else {
             panic!()
         };
         assert!(rows[0][0].header && !rows[1][0].header);
@@ -1859,10 +1939,10 @@ mod tests {
         let html = "<p>\u{e000}甲\u{e003}7\u{e002}乙 &#xe003;8&#57346; <a href=\"http://a/\">丙</a></p>\
             <p>&#57345;T&#xE002;丁</p>";
         let doc = parse(html, &Theme::default(), AmbiguousWidth::Narrow);
-        let t: Vec<String> = doc.blocks.iter().map(text).collect();
-        assert_eq!(t, ["甲7乙 8 丙[1]", "", "T丁"], "{:?}", doc.blocks);
+        let t: Vec<String> = doc.blocks().into_iter().map(text).collect();
+        assert_eq!(t, ["甲7乙 8 丙[1]", "", "T丁"], "{:?}", doc.blocks());
         assert_eq!(*doc.links, ["http://a/"]);
-        let Block::Text { spans, .. } = &doc.blocks[0] else {
+        let Block::Text { spans, .. } = &doc.blocks()[0] else {
             panic!()
         };
         assert_eq!(spans[0].style, Style::default(), "not a heading");
@@ -1883,8 +1963,8 @@ mod tests {
             &Theme::default(),
             AmbiguousWidth::Narrow,
         );
-        let Block::Table { rows, hang } = &doc.blocks[0] else {
-            panic!("{:?}", doc.blocks)
+        let Block::Table { rows, hang } = &doc.blocks()[0] else {
+            panic!("{:?}", doc.blocks())
         };
         assert_eq!(hang[0].content, "│ ");
         assert_eq!(text(&rows[0][0].lines[0]), "甲");

@@ -39,11 +39,11 @@ pub struct Article {
     pub links: Arc<Vec<String>>,
 }
 
-/// Frees `v` on the thread pool when it is long. A 5 MB post is some 50,000 blocks, each
+/// Frees `doc` on the thread pool when it is long. A 5 MB post is some 50,000 blocks, each
 /// with its own strings: freeing them takes milliseconds that a render need not wait for.
-fn free_later<T: Send + 'static>(v: Vec<T>) {
-    if v.len() >= 4096 {
-        rayon::spawn(move || drop(v));
+fn free_later(doc: Document) {
+    if doc.len() >= 4096 {
+        rayon::spawn(move || drop(doc));
     }
 }
 
@@ -95,13 +95,13 @@ const LAYOUT_PIECE: usize = 512;
 /// Lays out a document's blocks at `width`; a long one in pieces, in parallel.
 fn layout(doc: &Document, width: usize, theme: &Theme, amb: AmbiguousWidth, out: &mut Rows) {
     use rayon::prelude::*;
-    let blocks = &doc.blocks;
+    let blocks = doc.blocks();
     // Cut at blank lines, but not after a code line: a code block's blank lines are its own.
     let mut pieces = Vec::new();
     let mut start = 0;
     for i in 1..blocks.len() {
         if i - start >= LAYOUT_PIECE
-            && blocks[i] == Block::Blank
+            && *blocks[i] == Block::Blank
             && !matches!(blocks[i - 1], Block::Pre(_))
         {
             pieces.push(&blocks[start..i]);
@@ -110,7 +110,7 @@ fn layout(doc: &Document, width: usize, theme: &Theme, amb: AmbiguousWidth, out:
     }
     pieces.push(&blocks[start..]);
     if pieces.len() == 1 {
-        return layout_blocks(blocks, width, theme, amb, out);
+        return layout_blocks(&blocks, width, theme, amb, out);
     }
     let laid: Vec<Rows> = pieces
         .par_iter()
@@ -125,7 +125,7 @@ fn layout(doc: &Document, width: usize, theme: &Theme, amb: AmbiguousWidth, out:
 }
 
 fn layout_blocks(
-    blocks: &[Block],
+    blocks: &[&Block],
     width: usize,
     theme: &Theme,
     amb: AmbiguousWidth,
@@ -133,13 +133,13 @@ fn layout_blocks(
 ) {
     let mut i = 0;
     while i < blocks.len() {
-        match &blocks[i] {
+        match blocks[i] {
             Block::Text { spans, hang } => wrap::wrap_into(spans, hang, width, amb, out),
             Block::Pre(_) => {
                 // A code block: Pre lines, with the blank lines between them.
                 let mut lines: Vec<&[Span<'static>]> = Vec::new();
                 while i < blocks.len() {
-                    match (&blocks[i], blocks.get(i + 1)) {
+                    match (blocks[i], blocks.get(i + 1).copied()) {
                         (Block::Pre(spans), _) => lines.push(spans),
                         (Block::Blank, Some(Block::Pre(_))) => lines.push(&[]),
                         _ => break,
@@ -168,7 +168,7 @@ pub fn render(
 ) -> Article {
     let doc = body(post, theme, amb);
     let article = lay_out(post, &doc, category_name, width, theme, amb);
-    free_later(doc.blocks);
+    free_later(doc);
     article
 }
 
@@ -502,14 +502,17 @@ mod tests {
             }
             blocks.push(Block::Blank);
         }
-        let doc = Document {
-            blocks,
-            links: Arc::default(),
-        };
+        let doc = Document::new(blocks, Vec::new());
         let theme = Theme::default();
         let (mut cut, mut whole) = (Rows::default(), Rows::default());
         layout(&doc, 40, &theme, AmbiguousWidth::Narrow, &mut cut);
-        layout_blocks(&doc.blocks, 40, &theme, AmbiguousWidth::Narrow, &mut whole);
+        layout_blocks(
+            &doc.blocks(),
+            40,
+            &theme,
+            AmbiguousWidth::Narrow,
+            &mut whole,
+        );
         assert!(whole.len() > 3 * LAYOUT_PIECE);
         assert_eq!(cut, whole);
     }
@@ -519,13 +522,13 @@ mod tests {
     fn a_long_list_of_links_keeps_its_order() {
         let n = 3 * LAYOUT_PIECE;
         let url = |i: usize| format!("https://example.com/{i}");
-        let doc = Document {
-            blocks: vec![Block::Text {
+        let doc = Document::new(
+            vec![Block::Text {
                 spans: vec![Span::raw("正文")],
                 hang: Vec::new(),
             }],
-            links: Arc::new((1..=n).map(url).collect()),
-        };
+            (1..=n).map(url).collect(),
+        );
         let post = crate::loader::parse_post(
             std::path::Path::new("2026-01-01-links.md"),
             "---\ntitle: t\n---\n",

@@ -926,11 +926,45 @@ fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Optio
                 let html = &sections[run.start];
                 return parse_parts(html, &scans[run.start].0, theme, amb);
             }
-            let (html, ends) = concat_sections(&sections[run.clone()]);
-            parse_parts(&html, &chunk::split_sections(&html, &ends), theme, amb)
+            let html = sections[run.clone()].concat();
+            let pieces = run_pieces(&html, &sections[run.clone()], &scans[run.clone()]);
+            parse_parts(&html, &pieces, theme, amb)
         })
         .collect();
     Some(join_tasks(per_task))
+}
+
+/// The pieces of `sections`, scanned apart (`scans`), as pieces of `html`, the sections
+/// one after another, where the scan of the whole goes on across each join
+/// ([`super::chunk::Join::Merge`]): the pieces on either side of it made one, as
+/// [`super::chunk::split_sections`] makes them, without scanning the sections again.
+fn run_pieces<'a>(
+    html: &'a str,
+    sections: &[String],
+    scans: &[(Vec<Piece<'_>>, Option<bool>)],
+) -> Vec<Piece<'a>> {
+    let mut out: Vec<Piece<'a>> = Vec::with_capacity(scans.iter().map(|s| s.0.len()).sum());
+    let mut base = 0;
+    for (section, (pieces, _)) in sections.iter().zip(scans) {
+        let mut pieces = pieces.iter().map(|p| {
+            let at = base + p.at;
+            Piece {
+                reopen: p.reopen.clone(),
+                at,
+                html: &html[at..at + p.html.len()],
+                too_deep: p.too_deep,
+            }
+        });
+        if base > 0
+            && let (Some(last), Some(first)) = (out.last_mut(), pieces.next())
+        {
+            last.html = &html[last.at..first.at + first.html.len()];
+            last.too_deep = first.too_deep;
+        }
+        out.extend(pieces);
+        base += section.len();
+    }
+    out
 }
 
 /// `sections` one after another, and where each ends in that (see

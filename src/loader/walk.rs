@@ -23,21 +23,13 @@ const NOT_A_FILE: &str = "not a regular file (a named pipe, socket or device); s
 
 const EXTENSIONS: &[&str] = &["md", "markdown", "html", "htm"];
 
-fn is_post_file(p: &Path) -> bool {
-    p.extension()
-        .and_then(|e| e.to_str())
-        .is_some_and(|e| EXTENSIONS.iter().any(|x| x.eq_ignore_ascii_case(e)))
-}
-
 fn is_site_root(dir: &Path) -> bool {
     dir.join("_posts").is_dir() || dir.join("_config.yml").is_file()
 }
 
 /// Jekyll names posts `YYYY-MM-DD-title.ext`; outside `_posts` only such files are posts.
-fn has_post_name(p: &Path) -> bool {
-    p.file_name()
-        .and_then(|n| n.to_str())
-        .is_some_and(|n| crate::post::Date::from_file_name(n).is_some())
+fn has_post_name(name: &[u8]) -> bool {
+    std::str::from_utf8(name).is_ok_and(|n| crate::post::Date::from_file_name(n).is_some())
 }
 
 /// Folders never read: hidden ones, Jekyll's generated site, drafts and other `_` folders
@@ -62,6 +54,7 @@ fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Ve
                 || !e.file_type().is_dir()
                 || !skip_dir(&e.file_name().to_string_lossy(), site)
         });
+    let mut folder: Option<Folder> = None;
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
@@ -79,10 +72,50 @@ fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Ve
                 continue;
             }
         };
-        if entry.file_type().is_dir() || !is_post_file(entry.path()) {
+        // Not `entry.file_name()`, which parses the path's components.
+        let name = name_bytes(entry.path());
+        if entry.file_type().is_dir() || !has_post_extension(name) {
             continue;
         }
-        let rel = entry.path().strip_prefix(root).unwrap_or(entry.path());
+        // What the folder says about its files, worked out again only when the folder
+        // changes: parsing each path's components took half of a million-file walk.
+        let path = entry.path().as_os_str().as_encoded_bytes();
+        let parent = &path[..path.len() - name.len()];
+        if folder.as_ref().is_none_or(|f| f.path != parent) {
+            folder = Some(Folder::new(root, entry.path(), parent));
+        }
+        let Some(f) = folder.as_ref() else { continue };
+        if site && f.posts_at.is_none() && !has_post_name(name) {
+            continue; // a page (about.md, index.html), not a post
+        }
+        if !entry.file_type().is_file() {
+            // A named pipe would block the reader forever; a device never ends.
+            warnings.push(Warning::new(entry.path(), NOT_A_FILE));
+            continue;
+        }
+        found.push(Found {
+            dir_categories: f.categories.clone(),
+            rank: u8::from(site && f.posts_at.is_none()),
+            root: root_ix,
+            path: entry.into_path(),
+        });
+    }
+}
+
+/// What the folder files are in says about them.
+struct Folder {
+    /// Its path with the separator after it, as the start of its files' paths.
+    path: Vec<u8>,
+    /// How deep below the root the `_posts` folder above it is, if there is one.
+    posts_at: Option<usize>,
+    /// The folders between the root and that `_posts`: the posts' categories.
+    categories: Vec<String>,
+}
+
+impl Folder {
+    /// The folder of `file`, whose path starts with `parent`, under `root`.
+    fn new(root: &Path, file: &Path, parent: &[u8]) -> Self {
+        let rel = file.strip_prefix(root).unwrap_or(file);
         let comps: Vec<&str> = rel
             .parent()
             .into_iter()
@@ -93,22 +126,23 @@ fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Ve
             })
             .collect();
         let posts_at = comps.iter().position(|c| *c == "_posts");
-        if site && posts_at.is_none() && !has_post_name(entry.path()) {
-            continue; // a page (about.md, index.html), not a post
-        }
-        if !entry.file_type().is_file() {
-            // A named pipe would block the reader forever; a device never ends.
-            warnings.push(Warning::new(entry.path(), NOT_A_FILE));
-            continue;
-        }
-        found.push(Found {
-            path: entry.path().to_path_buf(),
-            dir_categories: posts_at
+        Folder {
+            path: parent.to_vec(),
+            posts_at,
+            categories: posts_at
                 .map(|i| comps[..i].iter().map(|s| s.to_string()).collect())
                 .unwrap_or_default(),
-            rank: u8::from(site && posts_at.is_none()),
-            root: root_ix,
-        });
+        }
+    }
+}
+
+/// Whether a file named `name` has one of the [`EXTENSIONS`], as `Path::extension` cuts it.
+fn has_post_extension(name: &[u8]) -> bool {
+    match name.iter().rposition(|&c| c == b'.') {
+        Some(0) | None => false,
+        Some(dot) => EXTENSIONS
+            .iter()
+            .any(|x| x.as_bytes().eq_ignore_ascii_case(&name[dot + 1..])),
     }
 }
 
@@ -201,6 +235,67 @@ mod tests {
             assert_eq!(name_bytes(p), p.file_name().unwrap().as_encoded_bytes());
             assert_eq!(stem_bytes(p), p.file_stem().unwrap().as_encoded_bytes());
         }
+    }
+
+    /// What a site's files are taken as: posts in `_posts` folders anywhere, with the
+    /// folders above as categories; outside them only dated names; pages, drafts, other
+    /// extensions and hidden folders left out.
+    #[test]
+    fn a_sites_files_are_found_as_jekyll_finds_its_posts() {
+        let dir = std::env::temp_dir().join(format!("kanbao-find-{}", std::process::id()));
+        let site = dir.join("site");
+        let posts = [
+            "_posts/2022-01-05-a.md",
+            "_posts/sub/b.MARKDOWN",
+            "_posts/2022-01-06-c.htm",
+            "news/_posts/2022-01-07-d.md",
+            "news/world/_posts/x/2022-01-08-e.html",
+            "old_post/2021-03-04-f.md",
+            "old_post/deep/2021-03-05-g.Md",
+        ];
+        let others = [
+            "about.md",
+            "index.html",
+            "old_post/notes.md",
+            "_posts/2022-01-09-h.txt",
+            "_posts/.md",
+            "_posts/noext",
+            "_drafts/2022-01-10-i.md",
+            ".git/2022-01-11-j.md",
+            "_site/2022-01-12-k.md",
+        ];
+        for f in posts.iter().chain(&others) {
+            let path = site.join(f);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, "").unwrap();
+        }
+        std::fs::write(site.join("_config.yml"), "").unwrap();
+        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new());
+        assert_eq!(dups, 0);
+        let mut got: Vec<_> = found
+            .iter()
+            .map(|f| {
+                let rel = f.path.strip_prefix(&site).unwrap().to_str().unwrap();
+                (rel, f.dir_categories.join("/"), f.rank, f.root)
+            })
+            .collect();
+        got.sort();
+        let mut want = [
+            ("_posts/2022-01-05-a.md", "", 0, 0),
+            ("_posts/sub/b.MARKDOWN", "", 0, 0),
+            ("_posts/2022-01-06-c.htm", "", 0, 0),
+            ("news/_posts/2022-01-07-d.md", "news", 0, 0),
+            ("news/world/_posts/x/2022-01-08-e.html", "news/world", 0, 0),
+            ("old_post/2021-03-04-f.md", "", 1, 0),
+            ("old_post/deep/2021-03-05-g.Md", "", 1, 0),
+        ]
+        .map(|(p, c, r, root)| (p, c.to_string(), r, root));
+        want.sort();
+        assert_eq!(got, want);
+        // A folder that is not a site: every file with a post extension.
+        let (found, _) = find(&[site.join("old_post")], &mut Vec::new());
+        assert_eq!(found.len(), 3);
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]

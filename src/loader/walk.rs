@@ -81,10 +81,10 @@ fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Ve
         // changes: parsing each path's components took half of a million-file walk.
         let path = entry.path().as_os_str().as_encoded_bytes();
         let parent = &path[..path.len() - name.len()];
-        if folder.as_ref().is_none_or(|f| f.path != parent) {
-            folder = Some(Folder::new(root, entry.path(), parent));
+        if folder.as_ref().is_some_and(|f| f.path != parent) {
+            folder = None;
         }
-        let Some(f) = folder.as_ref() else { continue };
+        let f = folder.get_or_insert_with(|| Folder::new(root, entry.path(), parent));
         if site && f.posts_at.is_none() && !has_post_name(name) {
             continue; // a page (about.md, index.html), not a post
         }

@@ -164,6 +164,7 @@ pub struct Document {
 static BLANK: Block = Block::Blank;
 
 impl Document {
+    /// A document of `blocks`, whose links are written already.
     pub fn new(blocks: Vec<Block>, links: Vec<String>) -> Self {
         Document::from_parts(vec![Part { blocks, links }])
     }
@@ -176,6 +177,7 @@ impl Document {
             links: Arc::new(links),
         }
     }
+
     /// The blocks in order.
     pub fn blocks(&self) -> Vec<&Block> {
         let mut out = Vec::with_capacity(self.len());
@@ -199,8 +201,8 @@ impl Document {
     }
 }
 
-/// A part of a document as read, its links numbered from 1 but not yet written; joined
-/// into the [`Document`].
+/// A part of a document as read, its links numbered from 1 but not yet written; its
+/// blocks become a run of the [`Document`].
 #[derive(Debug, Default)]
 struct Part {
     blocks: Vec<Block>,

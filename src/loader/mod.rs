@@ -349,22 +349,19 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
     let remembered = recent.map_or_else(Vec::new, |f| recent::read(f, paths));
     let mut sent = send_remembered(&remembered, &mut sink);
     let mut warnings = Vec::new();
-    let (mut found, duplicates) = walk::find(paths, &mut warnings);
-    found.sort_by_cached_key(|f| {
-        std::cmp::Reverse(Date::from_file_name(&String::from_utf8_lossy(
-            walk::name_bytes(&f.path),
-        )))
-    });
+    let (found, duplicates) = walk::find(paths, &mut warnings);
+    // The files to read, by their place in `found`.
+    let mut order = newest_first(&found);
     let mut newest = recent.map(|_| recent::Newest::default());
     sink(LoadEvent::Found(found.len()));
     let summary_files = found.len();
     if !sent.is_empty() {
-        found.retain(|f| match sent.get(&f.path) {
-            Some(s) if s.dir_categories == f.dir_categories => {
+        order.retain(|&i| match sent.get(&found[i].path) {
+            Some(s) if s.dir_categories == found[i].dir_categories => {
                 if let Some(n) = &mut newest {
-                    n.offer(s.date, &s.id, f);
+                    n.offer(s.date, &s.id, &found[i]);
                 }
-                sent.remove(&f.path);
+                sent.remove(&found[i].path);
                 false
             }
             _ => true,
@@ -384,15 +381,15 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
     // to keep per-batch overhead low.
     let mut start = 0;
     let mut size = 256;
-    while start < found.len() || !warnings.is_empty() {
-        let end = (start + size).min(found.len());
-        let results = read_posts(
-            found[start..end]
-                .par_iter()
-                .map(|f| (f.path.as_path(), f.dir_categories.as_slice())),
-        );
+    while start < order.len() || !warnings.is_empty() {
+        let end = (start + size).min(order.len());
+        let batch = &order[start..end];
+        let results = read_posts(batch.par_iter().map(|&i| {
+            let f = &found[i];
+            (f.path.as_path(), f.dir_categories.as_slice())
+        }));
         let mut posts = Vec::with_capacity(results.len());
-        for (f, (post, w)) in found[start..end].iter().zip(results) {
+        for (f, (post, w)) in batch.iter().map(|&i| &found[i]).zip(results) {
             match post {
                 Some(p) => {
                     if let Some(n) = &mut newest {
@@ -423,6 +420,26 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
         });
     }
     sink(LoadEvent::Done(summary));
+}
+
+/// The places of `found` in the order of the dates in their names, the newest first, then
+/// the files without one; files of the same date in the order they were found. The dates
+/// are sorted as numbers, on every core, and the files are not moved: sorting the files by
+/// `Date` took a million of them 0.25–0.4 s before the first post could be read.
+fn newest_first(found: &[walk::Found]) -> Vec<usize> {
+    let mut order: Vec<(u64, usize)> = found
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| {
+            let name = String::from_utf8_lossy(walk::name_bytes(&f.path));
+            // The instant's bits made to sort as unsigned, then inverted: later first.
+            let key =
+                Date::from_file_name(&name).map_or(u64::MAX, |d| !((d.ts as u64) ^ (1 << 63)));
+            (key, i)
+        })
+        .collect();
+    order.par_sort_unstable();
+    order.into_iter().map(|(_, i)| i).collect()
 }
 
 /// Loads in a background thread; events arrive on the returned channel. `recent` as for
@@ -463,6 +480,50 @@ pub fn load(source: &Source) -> Loaded {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #![proptest_config(ProptestConfig {
+            failure_persistence: None,
+            ..ProptestConfig::default()
+        })]
+
+        /// Files come newest first by the dates in their names, undated last, those of a
+        /// date in the order found: as sorting by `Date` (stable) puts them.
+        #[test]
+        fn files_are_read_newest_first(
+            names in prop::collection::vec(
+                prop_oneof![
+                    // Many files of a date, and dates before 1970 and after.
+                    3 => (2020u32..2023, 1u32..3, 1u32..3)
+                        .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}-p.md")),
+                    2 => (0u32..3000, 1u32..13, 1u32..29)
+                        .prop_map(|(y, m, d)| format!("{y:04}-{m:02}-{d:02}-p.md")),
+                    1 => "[a-z0-9-]{0,14}\\.md",
+                ],
+                0..40,
+            )
+        ) {
+            let found: Vec<walk::Found> = names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| walk::Found {
+                    path: PathBuf::from(format!("d{}/{n}", i % 3)),
+                    dir_categories: Vec::new(),
+                    rank: 0,
+                    root: 0,
+                })
+                .collect();
+            let mut want = found.clone();
+            want.sort_by_cached_key(|f| {
+                std::cmp::Reverse(Date::from_file_name(&String::from_utf8_lossy(
+                    walk::name_bytes(&f.path),
+                )))
+            });
+            let got: Vec<&walk::Found> = newest_first(&found).into_iter().map(|i| &found[i]).collect();
+            prop_assert_eq!(got, want.iter().collect::<Vec<_>>());
+        }
+    }
 
     #[test]
     fn gbk_is_detected_and_other_bytes_decode_lossily() {

@@ -356,15 +356,18 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
     sink(LoadEvent::Found(found.len()));
     let summary_files = found.len();
     if !sent.is_empty() {
-        order.retain(|&i| match sent.get(&found[i].path) {
-            Some(s) if s.dir_categories == found[i].dir_categories => {
-                if let Some(n) = &mut newest {
-                    n.offer(s.date, &s.id, &found[i]);
+        order.retain(|&i| {
+            let f = &found[i];
+            match sent.get(&f.path) {
+                Some(s) if s.dir_categories == f.dir_categories => {
+                    if let Some(n) = &mut newest {
+                        n.offer(s.date, &s.id, f);
+                    }
+                    sent.remove(&f.path);
+                    false
                 }
-                sent.remove(&found[i].path);
-                false
+                _ => true,
             }
-            _ => true,
         });
         if !sent.is_empty() {
             sink(LoadEvent::Retract(

@@ -378,6 +378,10 @@ const ASCII_SHAPE: [u8; 128] = {
     t
 };
 
+/// Entries each per-thread cache of shapes ([`SHAPE_BREAKS`], [`SHAPE_ROWS`]) holds before
+/// it is emptied: a hostile post's shapes never end.
+const SHAPE_ENTRIES: usize = 4096;
+
 /// UAX #14 break offsets (bits) of the shapes met, per thread. Chinese news breaks its runs
 /// of ideographs with a few hundred shapes of numbers and punctuation (`一，00.00%一`), each
 /// worked out once here rather than by `linebreaks` at every one. Emptied when full: the
@@ -409,7 +413,7 @@ fn for_each_uax_break(s: &str, mut f: impl FnMut(usize)) {
         let bits = unicode_linebreak::linebreaks(s)
             .filter(|&(p, _)| p < s.len())
             .fold(0u64, |bits, (p, _)| bits | 1 << p);
-        if known.len() >= 4096 {
+        if known.len() >= SHAPE_ENTRIES {
             known.clear();
         }
         known.insert(key.into(), bits);
@@ -1313,7 +1317,7 @@ fn shaped_rows(
     let mut cuts = Vec::new();
     wrap_by_rules(spans, hang, width, amb, out, Some(&mut cuts));
     SHAPE_ROWS.with_borrow_mut(|known| {
-        if known.len() >= 4096 {
+        if known.len() >= SHAPE_ENTRIES {
             known.clear();
         }
         known.insert(key.into(), cuts.into());

@@ -116,12 +116,33 @@ fn layout(doc: &Document, width: usize, theme: &Theme, amb: AmbiguousWidth, out:
         .par_iter()
         .with_max_len(1) // each piece a task: see `markdown::to_html_then`
         .map(|p| {
-            let mut rows = Rows::default();
+            let mut rows = room_for(p, width);
             layout_blocks(p, width, theme, amb, &mut rows);
             rows
         })
         .collect();
     out.append_all(laid);
+}
+
+/// Rows with room for what laying out `items` (blocks, links) of `bytes` and `spans` in
+/// all at `width` is likely to write, on the high side: a row per `width` bytes (a
+/// Chinese character is 3 bytes wide 2) and a last one per item, each row two spans more
+/// than the items have and some bytes of hang.
+fn room(bytes: usize, spans: usize, items: usize, width: usize) -> Rows {
+    let rows = bytes / width + items;
+    Rows::with_room(bytes + 8 * rows, spans + 2 * rows, rows)
+}
+
+/// [`room`] for laying out `blocks`.
+fn room_for(blocks: &[&Block], width: usize) -> Rows {
+    let (mut bytes, mut spans) = (0, 0);
+    for b in blocks {
+        if let Block::Text { spans: s, .. } | Block::Pre(s) = b {
+            bytes += s.iter().map(|s| s.content.len()).sum::<usize>();
+            spans += s.len();
+        }
+    }
+    room(bytes, spans, blocks.len(), width)
 }
 
 fn layout_blocks(
@@ -238,7 +259,8 @@ pub fn lay_out(
                 .enumerate()
                 .with_max_len(1)
                 .map(|(c, chunk)| {
-                    let mut out = Rows::default();
+                    let bytes = chunk.iter().map(|u| u.len() + 8).sum();
+                    let mut out = room(bytes, 2 * chunk.len(), chunk.len(), width);
                     for (i, url) in chunk.iter().enumerate() {
                         link_rows(c * LAYOUT_PIECE + i, url, width, theme, amb, &mut out);
                     }

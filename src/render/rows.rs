@@ -141,6 +141,22 @@ impl PartialEq for Rows {
 impl Eq for Rows {}
 
 impl Rows {
+    /// Rows with room for about `text` bytes, `spans` spans and `rows` rows in their first
+    /// chunk. A piece of a long article grown by doubling copies its text and spans a
+    /// few times, each time to fresh memory; room reserved and never written is never
+    /// touched, so a guess on the high side costs nothing.
+    pub fn with_room(text: usize, spans: usize, rows: usize) -> Self {
+        Rows {
+            chunks: vec![Chunk {
+                text: String::with_capacity(text),
+                spans: Vec::with_capacity(spans),
+                rows: Vec::with_capacity(rows),
+            }],
+            starts: vec![0],
+            len: 0,
+        }
+    }
+
     pub fn len(&self) -> usize {
         self.len
     }
@@ -227,10 +243,13 @@ mod tests {
 
     proptest! {
         /// Rows give back the lines they were made of, spans and styles, row by row, also
-        /// when they are pieces appended one after another.
+        /// when they are pieces appended one after another, to rows made with room or not.
         #[test]
-        fn rows_give_back_their_lines(parts in prop::collection::vec(lines(), 0..4)) {
-            let mut rows = Rows::default();
+        fn rows_give_back_their_lines(
+            parts in prop::collection::vec(lines(), 0..4),
+            room in prop::option::of((0..64usize, 0..8usize, 0..8usize)),
+        ) {
+            let mut rows = room.map_or_else(Rows::default, |(t, s, r)| Rows::with_room(t, s, r));
             rows.append_all(parts.iter().cloned().map(Rows::from).collect());
             let all: Vec<Line> = parts.concat();
             prop_assert_eq!(rows.len(), all.len());

@@ -200,7 +200,7 @@ impl Store {
                     warnings.extend(w);
                 }
                 // Only remembered posts are taken back, and none are remembered here.
-                LoadEvent::Found(_) | LoadEvent::Retract(_) => {}
+                LoadEvent::Looking(_) | LoadEvent::Found(_) | LoadEvent::Retract(_) => {}
                 LoadEvent::Done(s) => summary = s,
             }
         }

@@ -24,7 +24,7 @@ type Snapshot = HashMap<String, (PathBuf, u64, Option<SystemTime>)>;
 
 fn snapshot(paths: &[PathBuf]) -> (Vec<walk::Found>, Snapshot) {
     let mut ignored = Vec::new();
-    let (found, _) = walk::find(paths, &mut ignored);
+    let (found, _) = walk::find(paths, &mut ignored, &mut |_| {});
     let snap = found
         .iter()
         .map(|f| {

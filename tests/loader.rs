@@ -283,3 +283,26 @@ fn remembered_newest_posts_come_first_and_never_outlive_their_files() {
     assert_eq!(retracted.len(), 2, "{retracted:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+/// A long walk says how far it has got, before it says how many files it found.
+#[test]
+fn a_long_walk_tells_how_far_it_has_got() {
+    let dir = std::env::temp_dir().join(format!("kanbao-looking-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let n = loader::LOOKING_EVERY + 5;
+    for i in 0..n {
+        std::fs::write(dir.join(format!("2022-01-01-p{i}.md")), "").unwrap();
+    }
+    let mut counts = Vec::new();
+    loader::stream(&Source::Paths(vec![dir.clone()]), |e| match e {
+        loader::LoadEvent::Looking(k) => counts.push(("looking", k)),
+        loader::LoadEvent::Found(k) => counts.push(("found", k)),
+        _ => {}
+    });
+    assert_eq!(
+        counts,
+        [("looking", loader::LOOKING_EVERY), ("found", n)],
+        "{counts:?}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}

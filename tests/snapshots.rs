@@ -248,6 +248,13 @@ fn the_status_line_shows_how_far_loading_is() {
         "{}",
         status(&m)
     );
+    // A long walk tells how far it has got.
+    update(&mut m, Msg::Loaded(LoadEvent::Looking(32_768)));
+    assert!(
+        status(&m).starts_with(" Looking for posts… 32768 files found"),
+        "{}",
+        status(&m)
+    );
     update(&mut m, Msg::Loaded(LoadEvent::Found(18)));
     let batch = |posts| {
         Msg::Loaded(LoadEvent::Batch {

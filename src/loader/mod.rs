@@ -43,9 +43,15 @@ pub enum Source {
 /// Files above this size are cut here (with a warning) so one file cannot exhaust memory.
 pub const MAX_FILE_BYTES: usize = 32 << 20;
 
+/// Files found between two [`LoadEvent::Looking`]: a million-file walk takes a second
+/// or two with the files cached, far longer on a cold disk, with nothing else to show.
+pub const LOOKING_EVERY: usize = 16_384;
+
 /// What the loader sends while it works.
 #[derive(Debug)]
 pub enum LoadEvent {
+    /// The walk goes on: this many post files found so far (every [`LOOKING_EVERY`]).
+    Looking(usize),
     /// The walk is over: this many post files will be read (for a progress figure).
     Found(usize),
     Batch {
@@ -349,7 +355,11 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
     let remembered = recent.map_or_else(Vec::new, |f| recent::read(f, paths));
     let mut sent = send_remembered(&remembered, &mut sink);
     let mut warnings = Vec::new();
-    let (found, duplicates) = walk::find(paths, &mut warnings);
+    let (found, duplicates) = walk::find(paths, &mut warnings, &mut |n| {
+        if n % LOOKING_EVERY == 0 {
+            sink(LoadEvent::Looking(n));
+        }
+    });
     // The files to read, by their place in `found`.
     let mut order = newest_first(&found);
     let mut newest = recent.map(|_| recent::Newest::default());
@@ -473,7 +483,7 @@ pub fn load(source: &Source) -> Loaded {
             out.posts.extend(posts);
             out.warnings.extend(warnings);
         }
-        LoadEvent::Found(_) => {}
+        LoadEvent::Looking(_) | LoadEvent::Found(_) => {}
         LoadEvent::Retract(ids) => out.posts.retain(|p| !ids.contains(&p.id)),
         LoadEvent::Done(s) => out.summary = s,
     });

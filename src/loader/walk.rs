@@ -42,7 +42,13 @@ fn skip_dir(name: &str, site: bool) -> bool {
         || (site && name == "vendor")
 }
 
-fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Vec<Warning>) {
+fn walk_dir(
+    root: &Path,
+    root_ix: u32,
+    found: &mut Vec<Found>,
+    warnings: &mut Vec<Warning>,
+    progress: &mut impl FnMut(usize),
+) {
     let site = is_site_root(root);
     // Not walkdir's sort_by_file_name: its comparisons re-parse paths, which took most
     // of a 100,000-file walk. `find` picks among duplicates without any sort.
@@ -99,6 +105,7 @@ fn walk_dir(root: &Path, root_ix: u32, found: &mut Vec<Found>, warnings: &mut Ve
             root: root_ix,
             path: entry.into_path(),
         });
+        progress(found.len());
     }
 }
 
@@ -172,18 +179,26 @@ fn stem_bytes(path: &Path) -> &[u8] {
 }
 
 /// Finds the posts under each path and drops duplicate file names (keeping the copy in
-/// `_posts`). Returns the files and how many duplicates were dropped.
-pub fn find(paths: &[PathBuf], warnings: &mut Vec<Warning>) -> (Vec<Found>, usize) {
+/// `_posts`). Returns the files and how many duplicates were dropped. `progress` is told
+/// how many files have been found so far, after each one: a million take seconds to find.
+pub fn find(
+    paths: &[PathBuf],
+    warnings: &mut Vec<Warning>,
+    progress: &mut impl FnMut(usize),
+) -> (Vec<Found>, usize) {
     let mut found = Vec::new();
     for (root, p) in (0..).zip(paths) {
         match std::fs::metadata(p) {
-            Ok(m) if m.is_dir() => walk_dir(p, root, &mut found, warnings),
-            Ok(m) if m.is_file() => found.push(Found {
-                path: p.clone(),
-                dir_categories: Vec::new(),
-                rank: 0,
-                root,
-            }),
+            Ok(m) if m.is_dir() => walk_dir(p, root, &mut found, warnings, progress),
+            Ok(m) if m.is_file() => {
+                found.push(Found {
+                    path: p.clone(),
+                    dir_categories: Vec::new(),
+                    rank: 0,
+                    root,
+                });
+                progress(found.len());
+            }
             Ok(_) => warnings.push(Warning::new(p, NOT_A_FILE)),
             Err(e) => warnings.push(Warning::new(p, e.to_string())),
         }
@@ -270,8 +285,13 @@ mod tests {
             std::fs::write(&path, "").unwrap();
         }
         std::fs::write(site.join("_config.yml"), "").unwrap();
-        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new());
+        let mut told = Vec::new();
+        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new(), &mut |n| {
+            told.push(n)
+        });
         assert_eq!(dups, 0);
+        // Told of each file as it is found.
+        assert_eq!(told, (1..=7).collect::<Vec<_>>());
         let mut got: Vec<_> = found
             .iter()
             .map(|f| {
@@ -292,9 +312,13 @@ mod tests {
         .map(|(p, c, r, root)| (p, c.to_string(), r, root));
         want.sort();
         assert_eq!(got, want);
-        // A folder that is not a site: every file with a post extension.
-        let (found, _) = find(&[site.join("old_post")], &mut Vec::new());
-        assert_eq!(found.len(), 3);
+        // A folder that is not a site: every file with a post extension; a file named:
+        // itself.
+        let mut told = Vec::new();
+        let paths = [site.join("old_post"), site.join("about.md")];
+        let (found, _) = find(&paths, &mut Vec::new(), &mut |n| told.push(n));
+        assert_eq!(found.len(), 4);
+        assert_eq!(told, [1, 2, 3, 4]);
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -313,7 +337,7 @@ mod tests {
         }
         std::fs::write(dir.join("2022-01-05-x.md"), "").unwrap();
         let site = dir.join("site");
-        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new());
+        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new(), &mut |_| {});
         let mut got: Vec<_> = found
             .iter()
             .map(|f| f.path.strip_prefix(&site).unwrap())
@@ -330,9 +354,9 @@ mod tests {
         assert_eq!(dups, 2);
         // Among paths given, the first one given wins.
         let loose = dir.join("2022-01-05-x.md");
-        let (found, _) = find(&[loose.clone(), site.clone()], &mut Vec::new());
+        let (found, _) = find(&[loose.clone(), site.clone()], &mut Vec::new(), &mut |_| {});
         assert!(found.iter().any(|f| f.path == loose));
-        let (found, _) = find(&[site, loose.clone()], &mut Vec::new());
+        let (found, _) = find(&[site, loose.clone()], &mut Vec::new(), &mut |_| {});
         assert!(!found.iter().any(|f| f.path == loose));
         std::fs::remove_dir_all(&dir).unwrap();
     }

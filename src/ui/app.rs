@@ -237,6 +237,8 @@ pub struct Model {
     pub loading: bool,
     /// While loading: post files the walk found (once it is over), for the progress figure.
     pub files_found: Option<usize>,
+    /// While the walk goes on: how many post files it has found so far.
+    pub found_so_far: usize,
     pub summary: Summary,
     pub warnings: Vec<Warning>,
     /// A one-line message for the status bar (cleared by the next key).
@@ -277,6 +279,7 @@ impl Model {
             size,
             loading: true,
             files_found: None,
+            found_so_far: 0,
             summary: Summary::default(),
             warnings: Vec::new(),
             message: None,
@@ -911,6 +914,7 @@ fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
                 m.refresh_article();
             }
         }
+        Msg::Loaded(LoadEvent::Looking(files)) => m.found_so_far = files,
         Msg::Loaded(LoadEvent::Found(files)) => m.files_found = Some(files),
         Msg::Loaded(LoadEvent::Batch { posts, warnings }) => {
             m.add_posts(posts);

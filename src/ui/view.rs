@@ -209,6 +209,9 @@ fn draw_status(m: &Model, keymap: &Keymap, f: &mut Frame, area: Rect) {
     }
     let mut left = if m.loading {
         match m.files_found {
+            None if m.found_so_far > 0 => {
+                format!(" Looking for posts… {} files found", m.found_so_far)
+            }
             None => " Looking for posts…".to_string(),
             Some(files) => format!(
                 " Loading… {} of {files} posts ({}%)",

@@ -1,9 +1,9 @@
 //! Render: an article laid out at width 80 (Markdown → HTML → text → CJK wrapping), for a
-//! ~5 KB and a ~5 MB post, against its first stages alone (`markdown::to_html`, and
-//! html2text on the resulting HTML); and the same post laid out at another width from its
-//! kept body, as when the terminal is resized. Then hostile bodies (where a scan that
-//! restarts at each tag turns quadratic), and the wrapper alone on typical and
-//! pathological paragraphs.
+//! ~5 KB and a ~5 MB post, and a ~5 MB post of some 3,400 articles appended, against its
+//! first stages alone (`markdown::to_html`, and html2text on the resulting HTML); and the
+//! same post laid out at another width from its kept body, as when the terminal is
+//! resized. Then hostile bodies (where a scan that restarts at each tag turns quadratic),
+//! and the wrapper alone on typical and pathological paragraphs.
 
 #[path = "common/gen.rs"]
 mod corpus;
@@ -37,9 +37,7 @@ fn bench_render(
     });
 }
 
-fn render_group(c: &mut Criterion, label: &str, bytes: usize, samples: usize) {
-    let site = corpus::Site::new(1000, 7);
-    let p = site.post_of_size(500, bytes);
+fn render_group(c: &mut Criterion, label: &str, p: corpus::GenPost, samples: usize) {
     let post = kanbao::loader::parse_post(Path::new(&p.name), &p.text, &[], &mut Vec::new());
     let theme = Theme::default();
     let html = markdown::to_html(&post.body);
@@ -128,8 +126,10 @@ fn hostile_group(c: &mut Criterion) {
 }
 
 fn render(c: &mut Criterion) {
-    render_group(c, "5KB", 5 * 1024, 100);
-    render_group(c, "5MB", 5 << 20, 10);
+    let site = corpus::Site::new(1000, 7);
+    render_group(c, "5KB", site.post_of_size(500, 5 * 1024), 100);
+    render_group(c, "5MB", site.post_of_size(500, 5 << 20), 10);
+    render_group(c, "5MB_appended", site.appended_post(5 << 20), 10);
     hostile_group(c);
     wrap_group(c);
 }

@@ -406,6 +406,24 @@ impl Site {
         p
     }
 
+    /// A post made the way a scraper that appends articles makes a huge one: the bodies
+    /// of posts 0, 1, … one after another (scraped HTML and Markdown, each with its source
+    /// as an autolink or not and its links back to its section) until it is about `bytes`
+    /// long. Harder than [`Self::post_of_size`], whose body is all of one kind.
+    pub fn appended_post(&self, bytes: usize) -> GenPost {
+        let body_start = |t: &str| t.match_indices("---\n").nth(1).map_or(0, |(at, _)| at + 4);
+        let mut p = self.post(0);
+        p.text.truncate(body_start(&p.text));
+        let mut i = 0;
+        while p.text.len() < bytes {
+            let q = self.post(i);
+            p.text.push_str(&q.text[body_start(&q.text)..]);
+            p.text.push('\n');
+            i += 1;
+        }
+        p
+    }
+
     fn zh_words(&self, rng: &mut Rng, n: usize, out: &mut String) {
         for _ in 0..n {
             out.push_str(rng.pick(&self.zh));

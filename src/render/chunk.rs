@@ -517,6 +517,28 @@ pub fn split_sections<'a>(html: &'a str, ends: &[usize]) -> Vec<Piece<'a>> {
     out
 }
 
+/// How many bytes at the start of `html` the scan passes over without a change of state:
+/// white space and whole comments. A section that starts with them is one whose join
+/// [`join`] cannot decide; moved to the end of the section before, they are read there as
+/// the whole reads them, after the last tag.
+pub fn neutral_prefix(html: &str) -> usize {
+    let s = html.as_bytes();
+    let mut at = 0;
+    loop {
+        while s.get(at).copied().is_some_and(is_space) {
+            at += 1;
+        }
+        match s[at..]
+            .starts_with(b"<!--")
+            .then(|| comment_end(s, at))
+            .flatten()
+        {
+            Some(end) => at = end,
+            None => return at,
+        }
+    }
+}
+
 /// [`split`] with `target` 0 of a section of a document scanned on its own, and how its
 /// scan ended, for [`join`] (see [`split_in`]).
 pub fn split_section(html: &str) -> (Vec<Piece<'_>>, Option<bool>) {
@@ -746,6 +768,23 @@ mod tests {
             for p in &pieces[1..] {
                 prop_assert!(p.starts_with('<') && !p.starts_with("</"), "{:?}", pieces);
             }
+        }
+    }
+
+    /// White space and whole comments, as the scan passes over them; not an open one.
+    #[test]
+    fn what_a_section_may_start_with_unread() {
+        for (html, n) in [
+            ("", 0),
+            ("<p>", 0),
+            (" \n\t<p>", 3),
+            ("<!-- a --> \n<!---->x", 19),
+            ("<!-->y", 5),
+            (" <!-- open", 1),
+            ("<!x>", 0),
+            ("文<!-- c -->", 0),
+        ] {
+            assert_eq!(neutral_prefix(html), n, "{html:?}");
         }
     }
 

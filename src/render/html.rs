@@ -846,11 +846,12 @@ pub fn parse_markdown(body: &str, theme: &Theme, amb: AmbiguousWidth) -> Documen
             let html = html.first().map_or("", String::as_str);
             parse_clean(html, &[html.len()], PIECE_BYTES, theme, amb)
         }
-        Some(html) => {
-            if let Some(doc) = parse_apart(&html, theme, amb) {
+        Some(mut html) => {
+            let sections = shift_neutral(&mut html);
+            if let Some(doc) = parse_apart(&sections, theme, amb) {
                 return doc;
             }
-            let (html, ends) = concat_sections(&html);
+            let (html, ends) = concat_sections(&sections);
             parse_clean(&html, &ends, PIECE_BYTES, theme, amb)
         }
         // Not seen from comrak, whose blocks end lines: made and cleaned whole instead.
@@ -903,7 +904,7 @@ fn parse_clean(
 /// [`super::chunk::split_sections`]). Where the scan of the whole cuts between two
 /// sections, each is read on its own core; sections across which it goes on are joined,
 /// only they, and read together.
-fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
+fn parse_apart(sections: &[&str], theme: &Theme, amb: AmbiguousWidth) -> Option<Document> {
     use super::chunk::{self, Join};
     let scans: Vec<_> = sections
         .par_iter()
@@ -914,7 +915,7 @@ fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Optio
     let mut runs: Vec<std::ops::Range<usize>> = Vec::new();
     runs.push(0..1);
     for k in 1..sections.len() {
-        match chunk::join(scans[k - 1].1, &sections[k]) {
+        match chunk::join(scans[k - 1].1, sections[k]) {
             Join::Cut => runs.push(k..k + 1),
             Join::Merge => runs.last_mut().expect("the first run").end = k + 1,
             Join::Rescan => return None,
@@ -925,8 +926,7 @@ fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Optio
         .with_max_len(1)
         .map(|run| {
             if run.len() == 1 {
-                let html = &sections[run.start];
-                return parse_parts(html, &scans[run.start].0, theme, amb);
+                return parse_parts(sections[run.start], &scans[run.start].0, theme, amb);
             }
             let html = sections[run.clone()].concat();
             let pieces = run_pieces(&html, &sections[run.clone()], &scans[run.clone()]);
@@ -942,7 +942,7 @@ fn parse_apart(sections: &[String], theme: &Theme, amb: AmbiguousWidth) -> Optio
 /// [`super::chunk::split_sections`] makes them, without scanning the sections again.
 fn run_pieces<'a>(
     html: &'a str,
-    sections: &[String],
+    sections: &[&str],
     scans: &[(Vec<Piece<'_>>, Option<bool>)],
 ) -> Vec<Piece<'a>> {
     let mut out: Vec<Piece<'a>> = Vec::with_capacity(scans.iter().map(|s| s.0.len()).sum());
@@ -969,9 +969,36 @@ fn run_pieces<'a>(
     out
 }
 
+/// `sections` as they are read apart: what starts each but the first that the scan passes
+/// over without a change of state (white space, comments: see
+/// [`super::chunk::neutral_prefix`]) moved to the end of the section before, and the
+/// sections left empty dropped. The document is the same, but a join before ` <p>` or
+/// `<!-- … -->`, where a scraped post's raw HTML blocks start, no longer makes the whole
+/// be scanned on one core (see [`super::chunk::join`]).
+fn shift_neutral(sections: &mut [String]) -> Vec<&str> {
+    let mut starts = vec![0; sections.len()];
+    let mut last = 0;
+    for (k, start) in starts.iter_mut().enumerate().skip(1) {
+        let (before, after) = sections.split_at_mut(k);
+        let n = super::chunk::neutral_prefix(&after[0]);
+        before[last].push_str(&after[0][..n]);
+        *start = n;
+        if n < after[0].len() {
+            last = k;
+        }
+    }
+    sections
+        .iter()
+        .zip(starts)
+        .enumerate()
+        .filter(|(k, (s, a))| *k == 0 || *a < s.len())
+        .map(|(_, (s, a))| &s[a..])
+        .collect()
+}
+
 /// `sections` one after another, and where each ends in that (see
 /// [`super::chunk::split_sections`]).
-fn concat_sections(sections: &[String]) -> (String, Vec<usize>) {
+fn concat_sections(sections: &[&str]) -> (String, Vec<usize>) {
     let ends = sections
         .iter()
         .scan(0, |end, h| {
@@ -1352,11 +1379,18 @@ mod tests {
             }
             let html = sections.concat();
             let theme = Theme::default();
-            if let Some(apart) = parse_apart(&sections, &theme, AmbiguousWidth::Narrow) {
-                let mut whole = html2text_piece(&html, &theme, AmbiguousWidth::Narrow);
-                number_links(&mut whole.blocks, 0);
-                prop_assert_eq!(&apart.blocks(), &whole.blocks.iter().collect::<Vec<_>>(), "{:?}", sections);
-                prop_assert_eq!(&*apart.links, &whole.links);
+            let mut whole = html2text_piece(&html, &theme, AmbiguousWidth::Narrow);
+            number_links(&mut whole.blocks, 0);
+            // As they were cut, and with what starts them moved as the reader moves it.
+            let mut shifted = sections.clone();
+            let shifted = shift_neutral(&mut shifted);
+            prop_assert_eq!(shifted.concat(), html.clone());
+            let cut: Vec<&str> = sections.iter().map(String::as_str).collect();
+            for sections in [cut, shifted] {
+                if let Some(apart) = parse_apart(&sections, &theme, AmbiguousWidth::Narrow) {
+                    prop_assert_eq!(&apart.blocks(), &whole.blocks.iter().collect::<Vec<_>>(), "{:?}", sections);
+                    prop_assert_eq!(&*apart.links, &whole.links);
+                }
             }
         }
     }
@@ -1389,22 +1423,43 @@ mod tests {
     fn news_sections_are_read_apart() {
         let section = "<p>段落，<a href=\"http://a/\">链接</a>。</p>\n<h2>标题</h2>\n\
                        <ul>\n<li>甲</li>\n</ul>\n<p>尾</p>\n";
-        let sections = vec![section.to_string(); 3];
+        let sections = [section; 3];
         let theme = Theme::default();
         let apart = parse_apart(&sections, &theme, AmbiguousWidth::Narrow).expect("read apart");
         let whole = parse(&sections.concat(), &theme, AmbiguousWidth::Narrow);
         assert_eq!(apart.blocks(), whole.blocks());
         assert_eq!(*apart.links, ["http://a/"; 3]);
         // A join inside an open element: read whole instead.
-        let open = [
-            "<div>\n<p>a</p>\n".to_string(),
-            "<p>b</p>\n</div>\n".to_string(),
-        ];
+        let open = ["<div>\n<p>a</p>\n", "<p>b</p>\n</div>\n"];
         assert!(parse_apart(&open, &theme, AmbiguousWidth::Narrow).is_none());
         // A join the scan goes on across (before a rule): those sections read together.
-        let rule = [section.to_string(), "<hr />\n<p>后</p>\n".to_string()];
+        let rule = [section, "<hr />\n<p>后</p>\n"];
         let apart = parse_apart(&rule, &theme, AmbiguousWidth::Narrow).expect("read apart");
         let whole = parse(&rule.concat(), &theme, AmbiguousWidth::Narrow);
+        assert_eq!(apart.blocks(), whole.blocks());
+        // Sections that start as scraped raw HTML does: read apart once what starts them
+        // is moved to the section before; an empty one is dropped.
+        let scraped = [
+            section,
+            " <p>缩进</p>\n",
+            "<!-- EM_StockImg_Start -->\n<center>图</center>\n<!-- EM_StockImg_End -->\n",
+            "\n",
+            "\n <p>尾</p>\n",
+        ];
+        assert!(parse_apart(&scraped, &theme, AmbiguousWidth::Narrow).is_none());
+        let mut owned = scraped.map(String::from);
+        let shifted = shift_neutral(&mut owned);
+        assert_eq!(
+            shifted,
+            [
+                &format!("{section} "),
+                "<p>缩进</p>\n<!-- EM_StockImg_Start -->\n",
+                "<center>图</center>\n<!-- EM_StockImg_End -->\n\n\n ",
+                "<p>尾</p>\n",
+            ]
+        );
+        let apart = parse_apart(&shifted, &theme, AmbiguousWidth::Narrow).expect("read apart");
+        let whole = parse(&scraped.concat(), &theme, AmbiguousWidth::Narrow);
         assert_eq!(apart.blocks(), whole.blocks());
     }
 

@@ -409,6 +409,8 @@ fn a_huge_post_shows_its_start_at_once_and_the_rest_is_laid_out_off_the_ui_threa
     assert!(shown.iter().any(|l| l.contains("第0段")), "{shown:?}");
     assert!(!shown.iter().any(|l| l.contains("第4499段")));
     assert!(shown.last().unwrap().contains("the rest is being laid out"));
+    // Several screens of it, to read while the rest is laid out.
+    assert!(shown.len() > 100, "{}", shown.len());
     // Asked once: a redraw or resize while it renders does not start another.
     assert!(update(&mut m, Msg::Resize(120, 40)).is_empty());
     assert!(update(&mut m, Msg::Resize(100, 40)).is_empty());

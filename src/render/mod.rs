@@ -370,12 +370,14 @@ pub fn line_text(line: &Line<'_>) -> String {
 /// were measured (so articles laid out with different settings never mix).
 pub type CacheKey = (PostIx, u16, AmbiguousWidth);
 
-/// Bodies longer than this are rendered off the UI thread (a 5 MB body takes about half
-/// a second, a 32 MB one several); a preview of their start is shown meanwhile.
+/// Bodies longer than this are rendered off the UI thread (a 5 MB body takes about a tenth
+/// of a second, a 32 MB one about a second); a preview of their start is shown meanwhile.
 pub const BACKGROUND_BYTES: usize = 256 << 10;
 
-/// How much of a long body the preview renders.
-const PREVIEW_BYTES: usize = 64 << 10;
+/// How much of a long body the preview renders: some 400 rows of scraped news, a dozen
+/// screens. It is laid out on the UI thread before the whole article's thread starts, so
+/// each KiB more delays both the first frame and the whole article: 64 KiB took 1.5–5 ms.
+const PREVIEW_BYTES: usize = 16 << 10;
 
 /// The article for the start of a long post, cut at a paragraph break, with a last line
 /// saying the rest is coming. Its lines begin as the full article's do, so the reader's

@@ -969,7 +969,7 @@ fn run_pieces<'a>(
     out
 }
 
-/// `sections` as they are read apart: what starts each but the first that the scan passes
+/// `sections` as they are read apart: the start of each but the first that the scan passes
 /// over without a change of state (white space, comments: see
 /// [`super::chunk::neutral_prefix`]) moved to the end of the section before, and the
 /// sections left empty dropped. The document is the same, but a join before ` <p>` or

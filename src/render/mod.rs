@@ -125,9 +125,9 @@ fn layout(doc: &Document, width: usize, theme: &Theme, amb: AmbiguousWidth, out:
 }
 
 /// Rows with room for what laying out `items` (blocks, links) of `bytes` and `spans` in
-/// all at `width` is likely to write, on the high side: a row per `width` bytes (a
-/// Chinese character is 3 bytes wide 2) and a last one per item, each row two spans more
-/// than the items have and some bytes of hang.
+/// all at `width` is likely to write, on the high side: a row per `width` bytes (Chinese
+/// fills fewer, 3 bytes to 2 columns) and a last one per item, two spans a row more than
+/// the items have, and a few bytes of hang a row.
 fn room(bytes: usize, spans: usize, items: usize, width: usize) -> Rows {
     let rows = bytes / width + items;
     Rows::with_room(bytes + 8 * rows, spans + 2 * rows, rows)

@@ -199,8 +199,16 @@ impl Store {
                     store.insert(posts);
                     warnings.extend(w);
                 }
-                // Only remembered posts are taken back, and none are remembered here.
-                LoadEvent::Looking(_) | LoadEvent::Found(_) | LoadEvent::Retract(_) => {}
+                // Posts sent while the walk went on that it then dropped as duplicates.
+                LoadEvent::Retract(ids) => {
+                    for id in &ids {
+                        if let Some(ix) = store.find_id(id) {
+                            store.remove(ix);
+                        }
+                    }
+                    store.reindex();
+                }
+                LoadEvent::Looking(_) | LoadEvent::Found(_) => {}
                 LoadEvent::Done(s) => summary = s,
             }
         }

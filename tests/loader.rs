@@ -284,25 +284,90 @@ fn remembered_newest_posts_come_first_and_never_outlive_their_files() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
-/// A long walk says how far it has got, before it says how many files it found.
+/// A long walk says how far it has got and sends the newest posts it has found so far,
+/// before it knows them all; one it then drops as a duplicate is taken back, and the
+/// load ends as a plain one.
 #[test]
-fn a_long_walk_tells_how_far_it_has_got() {
-    let dir = std::env::temp_dir().join(format!("kanbao-looking-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let n = loader::LOOKING_EVERY + 5;
+fn a_long_walk_shows_the_newest_found_so_far() {
+    let dir = std::env::temp_dir().join(format!("kanbao-glimpse-{}", std::process::id()));
+    // The first root, walked first, is a site whose posts are all archive copies; the
+    // second holds a `_posts` copy of its newest post, which beats the archive's.
+    let (archive, current) = (dir.join("a"), dir.join("b"));
+    std::fs::create_dir_all(archive.join("old_post")).unwrap();
+    std::fs::create_dir_all(current.join("_posts")).unwrap();
+    std::fs::write(archive.join("_config.yml"), "").unwrap();
+    // Names in the order of their dates: 28 days a month, 12 months a year.
+    let name = |i: usize| {
+        format!(
+            "{:04}-{:02}-{:02}-p{i}.md",
+            1900 + i / 336,
+            1 + i / 28 % 12,
+            1 + i % 28
+        )
+    };
+    let n = loader::LOOKING_EVERY;
     for i in 0..n {
-        std::fs::write(dir.join(format!("2022-01-01-p{i}.md")), "").unwrap();
+        std::fs::write(
+            archive.join("old_post").join(name(i)),
+            "---\ntitle: t\n---\n",
+        )
+        .unwrap();
     }
-    let mut counts = Vec::new();
-    loader::stream(&Source::Paths(vec![dir.clone()]), |e| match e {
-        loader::LoadEvent::Looking(k) => counts.push(("looking", k)),
-        loader::LoadEvent::Found(k) => counts.push(("found", k)),
-        _ => {}
-    });
-    assert_eq!(
-        counts,
-        [("looking", loader::LOOKING_EVERY), ("found", n)],
-        "{counts:?}"
-    );
+    let newest = name(n - 1);
+    std::fs::write(current.join("_posts").join(&newest), "---\ntitle: t\n---\n").unwrap();
+    std::fs::write(current.join("_posts").join(name(n)), "---\ntitle: t\n---\n").unwrap();
+    let roots = vec![archive.clone(), current.clone()];
+
+    let mut events = Vec::new();
+    loader::stream(&Source::Paths(roots.clone()), |e| events.push(e));
+    let looking = events
+        .iter()
+        .position(|e| matches!(e, loader::LoadEvent::Looking(k) if *k == n))
+        .expect("the walk told how far it had got");
+    let found = events
+        .iter()
+        .position(|e| matches!(e, loader::LoadEvent::Found(k) if *k == n + 1))
+        .expect("the walk found every file once");
+    // Sent before the walk was over: the 256 newest of the first root's files.
+    let early: Vec<String> = events[looking..found]
+        .iter()
+        .filter_map(|e| match e {
+            loader::LoadEvent::Batch { posts, .. } => Some(posts),
+            _ => None,
+        })
+        .flatten()
+        .map(|p| format!("{}.md", p.id))
+        .collect();
+    let mut want: Vec<String> = (n - 256..n).map(name).collect();
+    let mut got = early.clone();
+    got.sort();
+    want.sort();
+    assert_eq!(got, want);
+    // The archive copy of the newest is taken back before the `_posts` copy comes.
+    let id = newest.trim_end_matches(".md").to_string();
+    let retract = events
+        .iter()
+        .position(|e| matches!(e, loader::LoadEvent::Retract(ids) if *ids == [id.clone()]))
+        .expect("the archive copy taken back");
+    // Each post is sent once, but that one twice: its second copy after it was taken back.
+    let mut sent: Vec<(usize, &kanbao::post::Post)> = events
+        .iter()
+        .enumerate()
+        .filter_map(|(at, e)| match e {
+            loader::LoadEvent::Batch { posts, .. } => Some(posts.iter().map(move |p| (at, p))),
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    assert_eq!(sent.len(), n + 2);
+    sent.retain(|(_, p)| p.id == id);
+    assert_eq!(sent.len(), 2);
+    assert!(sent[0].0 < found && sent[0].1.path.starts_with(&archive));
+    assert!(sent[1].0 > retract && sent[1].1.path.starts_with(&current));
+
+    // The store of a whole load has each post once, the winning copy.
+    let (store, _, summary) = Store::load(Source::Paths(roots));
+    assert_eq!((store.len(), summary.duplicates), (n + 1, 1));
+    assert!(post(&store, &id).path.starts_with(&current));
     std::fs::remove_dir_all(&dir).unwrap();
 }

@@ -236,6 +236,40 @@ fn streaming_batches_keep_the_selection() {
     assert_eq!(m.selected_post(), chosen);
 }
 
+/// While posts load (a long walk sends the newest it has found so far, and newer ones
+/// come later), a cursor left on the first row stays on it; one moved away, or a post
+/// opened, keeps its post.
+#[test]
+fn a_cursor_left_at_the_top_stays_there_while_posts_load() {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");
+    let mut all = loader::load(&Source::Paths(vec![root])).posts;
+    all.sort_by_key(|p| std::cmp::Reverse(p.date));
+    let mut older = all.split_off(2);
+    let oldest = older.split_off(6);
+    let newer = all;
+    assert!(newer[1].date > older[0].date && older[5].date > oldest[0].date);
+    let batch = |posts| {
+        Msg::Loaded(LoadEvent::Batch {
+            posts,
+            warnings: vec![],
+        })
+    };
+    let selected_id = |m: &Model| m.store.post(m.selected_post().unwrap()).id.clone();
+    let mut m = Model::new(Theme::default(), (120, 40));
+    update(&mut m, batch(oldest));
+    update(&mut m, batch(older.split_off(3)));
+    act(&mut m, &[Action::Open]); // into the list of all posts, its first row
+    update(&mut m, batch(older.clone()));
+    assert_eq!(selected_id(&m), older[0].id);
+    act(&mut m, &[Action::Down]);
+    update(&mut m, batch(vec![newer[1].clone()]));
+    assert_eq!(selected_id(&m), older[1].id);
+    act(&mut m, &[Action::Top, Action::Open]);
+    assert_eq!(m.open, m.selected_post());
+    update(&mut m, batch(vec![newer[0].clone()]));
+    assert_eq!(selected_id(&m), newer[1].id);
+}
+
 #[test]
 fn the_status_line_shows_how_far_loading_is() {
     let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/site");

@@ -6,7 +6,7 @@ pub mod front_matter;
 pub mod recent;
 pub mod walk;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BinaryHeap, HashMap, HashSet};
 use std::io::Read;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, mpsc};
@@ -58,8 +58,9 @@ pub enum LoadEvent {
         posts: Vec<Post>,
         warnings: Vec<Warning>,
     },
-    /// Posts sent early (remembered from the last run) that the walk did not confirm:
-    /// drop them; if their file is still a post, a later batch brings it again.
+    /// Posts sent before the walk was over (remembered from the last run, or the newest
+    /// found so far) that the walk did not confirm: drop them; if their file is still a
+    /// post, a later batch brings it again.
     Retract(Vec<String>),
     Done(Summary),
 }
@@ -271,57 +272,99 @@ fn read_posts<'a>(
 }
 
 /// Loads everything from `source`, calling `sink` with each batch as it is ready.
-/// Newest files (by the date in their name) come first so a UI can show them at once.
+/// Newest files (by the date in their name) come first so a UI can show them at once;
+/// while a long walk goes on, every [`LOOKING_EVERY`] files, the newest of those found so
+/// far are sent (a later `Retract` takes back any the walk then drops as a duplicate).
 pub fn stream(source: &Source, sink: impl FnMut(LoadEvent)) {
     stream_remembering(source, None, sink)
 }
 
-/// Sends the remembered newest posts of the last run first: read from disk (never stale),
-/// before the walk, which must list every file before it knows the newest. Each
-/// remembered post the walk confirms (same file, same folder categories) is not read
-/// again; the others are taken back with `Retract`.
-fn send_remembered(
-    remembered: &[recent::Entry],
-    sink: &mut impl FnMut(LoadEvent),
-) -> HashMap<PathBuf, Sent> {
-    let mut sent = HashMap::new();
-    if remembered.is_empty() {
-        return sent;
-    }
-    // Only regular files: a named pipe put where a post was would block the reader.
-    let remembered: Vec<&recent::Entry> = remembered
-        .iter()
-        .filter(|e| std::fs::metadata(&e.path).is_ok_and(|m| m.is_file()))
-        .collect();
-    let results = read_posts(
-        remembered
-            .par_iter()
-            .map(|e| (e.path.as_path(), e.dir_categories.as_slice())),
-    );
-    let (mut posts, mut warnings, mut ids) = (Vec::new(), Vec::new(), HashSet::new());
-    for (entry, (post, w)) in remembered.into_iter().zip(results) {
-        // A file that cannot be read, or a second file with the same ID, is left to the
-        // walk to find and report.
-        if let Some(p) = post.filter(|p| ids.insert(p.id.clone())) {
-            let s = Sent {
-                id: p.id.clone(),
-                date: p.date.map(|d| d.ts),
-                dir_categories: entry.dir_categories.clone(),
-            };
-            sent.insert(entry.path.clone(), s);
-            posts.push(p);
-            warnings.extend(w);
-        }
-    }
-    sink(LoadEvent::Batch { posts, warnings });
-    sent
+/// Posts sent before the walk is over, by path: the newest of the last run (remembered in
+/// the cache directory), then the newest the walk has found so far. Those the walk
+/// confirms (same file, same folder categories) are not read again; the others are taken
+/// back with `Retract`.
+#[derive(Default)]
+struct Early {
+    sent: HashMap<PathBuf, Sent>,
+    ids: HashSet<String>,
 }
 
-/// A remembered post sent before the walk.
+/// A post sent before the walk was over.
 struct Sent {
     id: String,
     date: Option<i64>,
     dir_categories: Vec<String>,
+}
+
+impl Early {
+    /// Reads `files` and sends those not sent yet as one batch: read from disk, so never
+    /// stale.
+    fn send<'a>(
+        &mut self,
+        files: impl Iterator<Item = (&'a Path, &'a [String])>,
+        sink: &mut impl FnMut(LoadEvent),
+    ) {
+        // Only regular files: a named pipe put where a remembered post was would block
+        // the reader.
+        let files: Vec<(&Path, &[String])> = files
+            .filter(|(p, _)| !self.sent.contains_key(*p))
+            .filter(|(p, _)| std::fs::metadata(p).is_ok_and(|m| m.is_file()))
+            .collect();
+        if files.is_empty() {
+            return;
+        }
+        let results = read_posts(files.par_iter().copied());
+        let (mut posts, mut warnings) = (Vec::new(), Vec::new());
+        for ((path, dir_categories), (post, w)) in files.into_iter().zip(results) {
+            // A file that cannot be read, or a second file with the same ID, is left to
+            // the walk to find and report.
+            if let Some(p) = post.filter(|p| self.ids.insert(p.id.clone())) {
+                let s = Sent {
+                    id: p.id.clone(),
+                    date: p.date.map(|d| d.ts),
+                    dir_categories: dir_categories.to_vec(),
+                };
+                self.sent.insert(path.to_path_buf(), s);
+                posts.push(p);
+                warnings.extend(w);
+            }
+        }
+        if !posts.is_empty() {
+            sink(LoadEvent::Batch { posts, warnings });
+        }
+    }
+}
+
+/// The newest files the walk has found so far by the dates in their names: the newest
+/// are only known once every file is listed, which takes a million files a second or
+/// more, so meanwhile these are shown.
+#[derive(Default)]
+struct Glimpse {
+    /// The `recent::COUNT` newest (name key, place in the walk's list): the oldest on top.
+    newest: BinaryHeap<(u64, usize)>,
+    /// Places already sent or tried.
+    tried: HashSet<usize>,
+}
+
+impl Glimpse {
+    fn offer(&mut self, key: u64, ix: usize) {
+        if self.newest.len() < recent::COUNT {
+            self.newest.push((key, ix));
+        } else if self.newest.peek().is_some_and(|&top| (key, ix) < top) {
+            self.newest.pop();
+            self.newest.push((key, ix));
+        }
+    }
+
+    /// The newest files not yet tried, now marked tried.
+    fn untried(&mut self) -> Vec<usize> {
+        let tried = &mut self.tried;
+        self.newest
+            .iter()
+            .map(|&(_, ix)| ix)
+            .filter(|&ix| tried.insert(ix))
+            .collect()
+    }
 }
 
 /// As `stream`; with `recent` (a file in the cache directory), the newest posts of the
@@ -353,13 +396,30 @@ pub fn stream_remembering(source: &Source, recent: Option<&Path>, mut sink: impl
         Source::Paths(paths) => paths,
     };
     let remembered = recent.map_or_else(Vec::new, |f| recent::read(f, paths));
-    let mut sent = send_remembered(&remembered, &mut sink);
+    let mut early = Early::default();
+    early.send(
+        remembered
+            .iter()
+            .map(|e| (e.path.as_path(), e.dir_categories.as_slice())),
+        &mut sink,
+    );
     let mut warnings = Vec::new();
-    let (found, duplicates) = walk::find(paths, &mut warnings, &mut |n| {
-        if n % LOOKING_EVERY == 0 {
-            sink(LoadEvent::Looking(n));
+    let mut glimpse = Glimpse::default();
+    let (found, duplicates) = walk::find(paths, &mut warnings, &mut |found| {
+        let ix = found.len() - 1;
+        glimpse.offer(name_key(&found[ix].path), ix);
+        if found.len() % LOOKING_EVERY == 0 {
+            sink(LoadEvent::Looking(found.len()));
+            let newest = glimpse.untried();
+            early.send(
+                newest
+                    .iter()
+                    .map(|&i| (found[i].path.as_path(), found[i].dir_categories.as_slice())),
+                &mut sink,
+            );
         }
     });
+    let mut sent = early.sent;
     // The files to read, by their place in `found`.
     let mut order = newest_first(&found);
     let mut newest = recent.map(|_| recent::Newest::default());
@@ -443,16 +503,22 @@ fn newest_first(found: &[walk::Found]) -> Vec<usize> {
     let mut order: Vec<(u64, usize)> = found
         .par_iter()
         .enumerate()
-        .map(|(i, f)| {
-            let name = String::from_utf8_lossy(walk::name_bytes(&f.path));
-            // The instant's bits made to sort as unsigned, then inverted: later first.
-            let key =
-                Date::from_file_name(&name).map_or(u64::MAX, |d| !((d.ts as u64) ^ (1 << 63)));
-            (key, i)
-        })
+        .map(|(i, f)| (name_key(&f.path), i))
         .collect();
     order.par_sort_unstable();
     order.into_iter().map(|(_, i)| i).collect()
+}
+
+/// Where a file sorts by the date in its name: later dates lower, files without one last.
+fn name_key(path: &Path) -> u64 {
+    // Only the `YYYY-MM-DD-` at the start counts: not the whole name made into text, which
+    // was most of the cost, paid for each file while a million are listed.
+    walk::name_bytes(path)
+        .get(..11)
+        .and_then(|head| std::str::from_utf8(head).ok())
+        .and_then(Date::from_file_name)
+        // The instant's bits made to sort as unsigned, then inverted.
+        .map_or(u64::MAX, |d| !((d.ts as u64) ^ (1 << 63)))
 }
 
 /// Loads in a background thread; events arrive on the returned channel. `recent` as for

@@ -47,7 +47,7 @@ fn walk_dir(
     root_ix: u32,
     found: &mut Vec<Found>,
     warnings: &mut Vec<Warning>,
-    progress: &mut impl FnMut(usize),
+    progress: &mut impl FnMut(&[Found]),
 ) {
     let site = is_site_root(root);
     // Not walkdir's sort_by_file_name: its comparisons re-parse paths, which took most
@@ -105,7 +105,7 @@ fn walk_dir(
             root: root_ix,
             path: entry.into_path(),
         });
-        progress(found.len());
+        progress(found);
     }
 }
 
@@ -179,12 +179,12 @@ fn stem_bytes(path: &Path) -> &[u8] {
 }
 
 /// Finds the posts under each path and drops duplicate file names (keeping the copy in
-/// `_posts`). Returns the files and how many duplicates were dropped. `progress` is told
-/// how many files have been found so far, after each one: a million take seconds to find.
+/// `_posts`). Returns the files and how many duplicates were dropped. `progress` is shown
+/// the files found so far, after each one: a million take seconds to find.
 pub fn find(
     paths: &[PathBuf],
     warnings: &mut Vec<Warning>,
-    progress: &mut impl FnMut(usize),
+    progress: &mut impl FnMut(&[Found]),
 ) -> (Vec<Found>, usize) {
     let mut found = Vec::new();
     for (root, p) in (0..).zip(paths) {
@@ -197,7 +197,7 @@ pub fn find(
                     rank: 0,
                     root,
                 });
-                progress(found.len());
+                progress(&found);
             }
             Ok(_) => warnings.push(Warning::new(p, NOT_A_FILE)),
             Err(e) => warnings.push(Warning::new(p, e.to_string())),
@@ -286,8 +286,8 @@ mod tests {
         }
         std::fs::write(site.join("_config.yml"), "").unwrap();
         let mut told = Vec::new();
-        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new(), &mut |n| {
-            told.push(n)
+        let (found, dups) = find(std::slice::from_ref(&site), &mut Vec::new(), &mut |f| {
+            told.push(f.len())
         });
         assert_eq!(dups, 0);
         // Told of each file as it is found.
@@ -316,7 +316,7 @@ mod tests {
         // itself.
         let mut told = Vec::new();
         let paths = [site.join("old_post"), site.join("about.md")];
-        let (found, _) = find(&paths, &mut Vec::new(), &mut |n| told.push(n));
+        let (found, _) = find(&paths, &mut Vec::new(), &mut |f| told.push(f.len()));
         assert_eq!(found.len(), 4);
         assert_eq!(told, [1, 2, 3, 4]);
         std::fs::remove_dir_all(&dir).unwrap();

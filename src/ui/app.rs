@@ -436,7 +436,11 @@ impl Model {
         self.listing = listing;
         // Usually the post is still where it was (posts load oldest last): look there first.
         let at = self.posts.selected;
+        // While posts load, a cursor left on the first row stays there as newer posts come
+        // in above (until a post is opened): the list's top is what it is showing.
+        let top = self.loading && at == 0 && self.open.is_none();
         let selected = keep
+            .filter(|_| !top)
             .and_then(|ix| {
                 (self.listing.get(at) == Some(&ix))
                     .then_some(at)

@@ -6,10 +6,14 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// IDs come from files, so the hash stays seeded per process; foldhash rather than
+/// SipHash, as every post loaded is looked up in both sets.
+pub type Ids = HashSet<String, foldhash::fast::RandomState>;
+
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct State {
-    pub read: HashSet<String>,
-    pub starred: HashSet<String>,
+    pub read: Ids,
+    pub starred: Ids,
 }
 
 const HEADER: &str = "# kanbao state v1: one `read ID` or `star ID` per line";

@@ -168,16 +168,20 @@ impl ListPos {
 }
 
 /// Unread counts kept up to date as posts are read, so drawing never counts.
+/// Counts by category or tag: foldhash rather than SipHash, as each post loaded bumps
+/// every one of its categories and tags.
+type Counts = HashMap<String, usize, foldhash::fast::RandomState>;
+
 #[derive(Default)]
 struct Unread {
     total: usize,
-    by_category: HashMap<String, usize>,
-    by_tag: HashMap<String, usize>,
+    by_category: Counts,
+    by_tag: Counts,
 }
 
 impl Unread {
     fn add(&mut self, post: &Post, delta: isize) {
-        fn bump(map: &mut HashMap<String, usize>, key: &str, delta: isize) {
+        fn bump(map: &mut Counts, key: &str, delta: isize) {
             match map.get_mut(key) {
                 Some(n) => *n = n.saturating_add_signed(delta),
                 None => {

@@ -167,11 +167,11 @@ impl ListPos {
     }
 }
 
-/// Unread counts kept up to date as posts are read, so drawing never counts.
 /// Counts by category or tag: foldhash rather than SipHash, as each post loaded bumps
 /// every one of its categories and tags.
 type Counts = HashMap<String, usize, foldhash::fast::RandomState>;
 
+/// Unread counts kept up to date as posts are read, so drawing never counts.
 #[derive(Default)]
 struct Unread {
     total: usize,

@@ -188,6 +188,15 @@ impl Store {
         s
     }
 
+    /// Makes room for `additional` more posts at once. A store grown batch by batch
+    /// copies its posts and rehashes its IDs each time it doubles: at half a million
+    /// posts that held up the batch (and the keys) for 0.4 s.
+    pub fn reserve(&mut self, additional: usize) {
+        self.posts.reserve(additional);
+        self.all.reserve(additional);
+        self.by_id.reserve(additional);
+    }
+
     /// Everything from `source`, for the command-line tools: each batch is indexed here
     /// while the loader's threads parse the next one.
     pub fn load(source: Source) -> (Store, Vec<Warning>, Summary) {
@@ -208,7 +217,8 @@ impl Store {
                     }
                     store.reindex();
                 }
-                LoadEvent::Looking(_) | LoadEvent::Found(_) => {}
+                LoadEvent::Found(files) => store.reserve(files.saturating_sub(store.len())),
+                LoadEvent::Looking(_) => {}
                 LoadEvent::Done(s) => summary = s,
             }
         }
@@ -524,6 +534,25 @@ mod tests {
             merge_tail(&mut v, cut, |a, b| a.cmp(b));
             prop_assert_eq!(v, want);
         });
+    }
+
+    /// Room made when the loader says how many posts are coming: the batches then go
+    /// in without moving the posts or rehashing the IDs.
+    #[test]
+    fn room_made_ahead_is_filled_in_place() {
+        let mut s = Store::default();
+        s.reserve(3000);
+        let (at, ids) = (s.posts.as_ptr(), s.by_id.capacity());
+        assert!(s.all.capacity() >= 3000 && ids >= 3000);
+        for b in 0..30 {
+            s.insert(
+                (0..100)
+                    .map(|i| post(&format!("p{b}-{i}"), None, &["x"], &[]))
+                    .collect(),
+            );
+        }
+        assert_eq!(s.len(), 3000);
+        assert_eq!((s.posts.as_ptr(), s.by_id.capacity()), (at, ids));
     }
 
     #[test]

@@ -923,7 +923,10 @@ fn apply(m: &mut Model, msg: Msg) -> Vec<Effect> {
             }
         }
         Msg::Loaded(LoadEvent::Looking(files)) => m.found_so_far = files,
-        Msg::Loaded(LoadEvent::Found(files)) => m.files_found = Some(files),
+        Msg::Loaded(LoadEvent::Found(files)) => {
+            m.files_found = Some(files);
+            m.store.reserve(files.saturating_sub(m.store.len()));
+        }
         Msg::Loaded(LoadEvent::Batch { posts, warnings }) => {
             m.add_posts(posts);
             m.warnings.extend(warnings);

@@ -370,7 +370,7 @@ mod tests {
                 .collect();
             let mut lowest: std::collections::HashMap<&[u8], usize> = Default::default();
             for (i, f) in found.iter().enumerate() {
-                let key = |f: &Found| (f.rank, f.root, f.path.clone());
+                let key = |f: &Found| (f.rank, f.root, f.path.as_os_str().to_owned());
                 lowest
                     .entry(stem_bytes(&f.path))
                     .and_modify(|w| {

@@ -1804,6 +1804,34 @@ mod tests {
             }
         }
 
+        /// The same for paragraphs of ASCII words (read many bytes at a time when one
+        /// space or newline stands between each two words): `simple.rs` reads them alike.
+        #[test]
+        fn ascii_paragraphs_read_as_simple_reads_them(
+            words in prop::collection::vec(
+                prop::sample::select(vec![
+                    "word", "A1", "9.7%", "x.y,", "'q'", "(p)", "-", "~", " ", "\n", " ",
+                    "\n", "  ", " \n", "\t",
+                ]),
+                1..16,
+            ),
+        ) {
+            let text = words.concat();
+            let html = format!("<p>{text}</p>");
+            let theme = Theme::default();
+            let fast = paragraph_piece(&html, &theme, AmbiguousWidth::Narrow);
+            let single = !text.starts_with([' ', '\n'])
+                && !text.ends_with([' ', '\n'])
+                && !text.contains('\t')
+                && !["  ", " \n", "\n ", "\n\n"].iter().any(|w| text.contains(w));
+            prop_assert!(fast.is_some() || !single, "{:?}", html);
+            if let Some(fast) = fast {
+                let read = simple_piece(&html, &theme, AmbiguousWidth::Narrow);
+                prop_assert!(read.is_some(), "{:?}", html);
+                prop_assert_eq!(fast.blocks, read.unwrap().blocks, "{:?}", html);
+            }
+        }
+
         /// A line's decoration read from its first span is the one read from the whole.
         #[test]
         fn line_prefix_is_that_of_the_whole(

@@ -44,6 +44,9 @@ pub fn paragraph(html: &str) -> Option<String> {
     if memchr::memchr2(b'<', b'&', b).is_some() {
         return None;
     }
+    if let Some(words) = ascii_words(inner) {
+        return Some(words);
+    }
     let mut out = String::with_capacity(inner.len());
     let mut i = 0;
     loop {
@@ -64,6 +67,26 @@ pub fn paragraph(html: &str) -> Option<String> {
         i = end;
     }
     (!out.is_empty()).then_some(out)
+}
+
+/// What [`paragraph`] gives for `inner` if it is words of printable ASCII with one space
+/// or newline between each two and none around them, as a paragraph of English is: the
+/// text with its newlines made spaces, checked many bytes at a time where the words one
+/// by one cost ten times as much.
+fn ascii_words(inner: &str) -> Option<String> {
+    let b = inner.as_bytes();
+    let ws = |x: u8| (x == b' ') | (x == b'\n');
+    let shown = |x: u8| x.wrapping_sub(b'!') < 0x5e;
+    // Its ends first: a paragraph of Chinese is known at its first byte.
+    let ok = b.first().is_some_and(|&x| shown(x))
+        && b.last().is_some_and(|&x| shown(x))
+        && b.chunks(64)
+            .all(|c| c.iter().fold(true, |all, &x| all & (shown(x) | ws(x))))
+        && !b
+            .iter()
+            .zip(&b[1..])
+            .fold(false, |any, (&x, &y)| any | (ws(x) & ws(y)));
+    ok.then(|| inner.replace('\n', " "))
 }
 
 /// Quotes nested deeper than this, or inline elements, are left to html2text: a hostile
@@ -893,6 +916,19 @@ mod tests {
             if listed {
                 assert!(!c.is_whitespace() && c.width().unwrap_or(0) > 0, "{c:?}");
             }
+        }
+    }
+
+    #[test]
+    fn english_words_are_read_in_one_pass() {
+        assert_eq!(
+            ascii_words("One two.\nThree 9.7%").as_deref(),
+            Some("One two. Three 9.7%")
+        );
+        for text in [
+            "", " a", "a ", "a  b", "a\n\nb", "a \nb", "a\tb", "中文 a", "a\u{a0}b",
+        ] {
+            assert_eq!(ascii_words(text), None, "{text:?}");
         }
     }
 

@@ -1227,7 +1227,117 @@ fn wrap_rows(
     {
         return shaped_rows(spans, hang, width, amb, out);
     }
+    // Chinese text is turned down at its first byte, before the hang is measured.
+    if spans
+        .iter()
+        .find_map(|s| s.content.bytes().next())
+        .is_some_and(|x| x.is_ascii_alphanumeric())
+    {
+        let (hang_ok, cw) = continuation(hang, width, amb);
+        if let Some(n) = plain_words(spans, width.min(cw)) {
+            return word_rows(spans, n, hang_ok.then_some((hang, cw)), width, out);
+        }
+    }
     wrap_by_rules(spans, hang, width, amb, out, None);
+}
+
+/// Whether each byte may stand in a word of [`plain_words`], or is the space between two.
+static WORD_BYTE: [bool; 128] = {
+    let mut t = [false; 128];
+    let mut x = 0;
+    while x < 128 {
+        t[x] = (x as u8).is_ascii_alphanumeric() || contains(" .,;:%'!?", x as u8);
+        x += 1;
+    }
+    t
+};
+
+/// The length of `spans`' text if it is words with one space between each two and none
+/// around them, each at most `max` wide, that UAX #14 allows no break in, as most of a
+/// paragraph of English is: letters, digits and `.,;:%'`, the first a letter or a digit,
+/// and `!?` at the end; a digit after `.,;:` only where digits come before those since
+/// the word's last letter or other mark (`1.2`, `9.7%`, but not `a.1`), and `%` only
+/// after a letter or a digit. Such a text breaks only at its spaces, each break allowed
+/// and clean (no rule forbids one after a space before a letter or a digit, and no ASCII
+/// character is kinsoku), and no word is wide enough to be cut: [`rows`] cuts it as
+/// [`word_rows`] does.
+fn plain_words(spans: &[Span<'_>], max: usize) -> Option<usize> {
+    let (mut n, mut word) = (0, 0);
+    let mut prev = b' ';
+    // The word ends in digits, perhaps followed by `.,;:`, since its last other character.
+    let mut digits = false;
+    for s in spans {
+        for &x in s.content.as_bytes() {
+            if !WORD_BYTE.get(usize::from(x)).copied().unwrap_or(false) {
+                return None;
+            }
+            let after_is = matches!(prev, b'.' | b',' | b';' | b':');
+            match x {
+                b' ' if prev == b' ' => return None,
+                b' ' => (word, digits) = (0, false),
+                _ if prev == b' ' && !x.is_ascii_alphanumeric() => return None,
+                _ if matches!(prev, b'!' | b'?') => return None,
+                b'0'..=b'9' if after_is && !digits => return None,
+                b'0'..=b'9' => digits = true,
+                b'%' if after_is || prev == b'%' => return None,
+                b'.' | b',' | b';' | b':' | b'!' | b'?' => {}
+                _ => digits = false,
+            }
+            if x != b' ' {
+                word += 1;
+                if word > max {
+                    return None;
+                }
+            }
+            prev = x;
+        }
+        n += s.content.len();
+    }
+    (n > 0 && prev != b' ').then_some(n)
+}
+
+/// The rows [`rows`] cuts [`plain_words`] of `n` bytes into: on each row as many words
+/// as fit with the space after the last, or one word that fills the row alone. `hang`
+/// is drawn on continuation rows, which are `cw` wide, if given.
+fn word_rows(
+    spans: &[Span<'static>],
+    n: usize,
+    hang: Option<(&[Span<'static>], usize)>,
+    width: usize,
+    out: &mut impl RowSink,
+) {
+    let bases = span_bases(spans);
+    let mut cur = 0;
+    // Whether the byte at `at` of the text is a space.
+    let space_at = |at: usize| {
+        let k = bases.partition_point(|&b| b <= at) - 1;
+        spans[k].content.as_bytes()[at - bases[k]] == b' '
+    };
+    let (mut s, mut first) = (0, true);
+    loop {
+        let (row_hang, avail) = match hang {
+            Some((h, cw)) if !first => (Some(h), cw),
+            _ => (None, width),
+        };
+        start_row(out, row_hang);
+        if n - s <= avail {
+            push_text(spans, &bases, out, s, n, &mut cur);
+            return;
+        }
+        // The last word that starts within the row, after the space before it.
+        match (s + 1..=s + avail).rev().find(|&k| space_at(k - 1)) {
+            Some(k) => {
+                push_text(spans, &bases, out, s, k, &mut cur);
+                s = k;
+            }
+            None => {
+                // The first word fills the row: the space after it is left out.
+                push_text(spans, &bases, out, s, s + avail, &mut cur);
+                s += avail + 1;
+            }
+        }
+        first = false;
+    }
 }
 
 /// [`wrap_rows`] without remembering rows: each cut is worked out, and also noted in
@@ -1986,6 +2096,24 @@ mod tests {
         老人坐在长椅上，看着远处的湖面、树木和飞鸟。“你看，”他说，“春天来了。”\
         大家都点头：是啊！（真好）";
 
+    /// English words are taken by [`plain_words`]; what UAX #14 may break inside, or a
+    /// word too wide, is not.
+    #[test]
+    fn english_is_plain_words() {
+        let words = |s: &'static str, max| plain_words(&raw(s), max);
+        assert_eq!(
+            words("Fell 9.7% to 1,000.5 in Q3, it's said!", 80),
+            Some(38)
+        );
+        for s in [
+            "a.1", "a,9", "1.%", "9%%", "a!b", "a  b", " a", "a ", "(a)", "a-b", "a/b",
+        ] {
+            assert_eq!(words(s, 80), None, "{s:?}");
+        }
+        assert_eq!(words("abcd ef", 4), Some(7));
+        assert_eq!(words("abcd ef", 3), None);
+    }
+
     /// A word after ideographs and a space goes to the next row whole, and the space stays
     /// on the row when it fits; exactly at the width, so that the width of the row before
     /// its last ideograph must be right.
@@ -2509,6 +2637,35 @@ mod tests {
             let rows = wrap(&spans, &h, width, N);
             if let Err(e) = check(&spans, &h, width, N, &rows) {
                 prop_assert!(false, "{}\nrows {:#?}", e, texts(&rows));
+            }
+        }
+
+        /// Text that [`plain_words`] takes is cut by [`word_rows`] as by the rules.
+        #[test]
+        fn plain_words_are_cut_as_by_the_rules(
+            words in prop::collection::vec(
+                prop::collection::vec(
+                    prop::sample::select(vec![
+                        "a", "Z", "q", "1", "9", "ab", "12", ".", ",", ";", ":", "%", "'", "!",
+                        "?",
+                    ]),
+                    1..6,
+                ),
+                1..12,
+            ),
+            cuts in prop::collection::vec(0usize..1000, 0..4),
+            width in 1usize..=16,
+            h in hang(),
+        ) {
+            let s = words.iter().map(|w| w.concat()).collect::<Vec<_>>().join(" ");
+            let spans = styled(&s, &cuts);
+            let (hang_ok, cw) = continuation(&h, width, N);
+            if let Some(n) = plain_words(&spans, width.min(cw)) {
+                let mut fast: Vec<Line<'static>> = Vec::new();
+                word_rows(&spans, n, hang_ok.then_some((&h[..], cw)), width, &mut fast);
+                let mut by_rules = Vec::new();
+                wrap_by_rules(&spans, &h, width, N, &mut by_rules, None);
+                prop_assert_eq!(fast, by_rules, "{:?}", s);
             }
         }
 

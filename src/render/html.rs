@@ -1808,6 +1808,7 @@ mod tests {
         /// space or newline stands between each two words): `simple.rs` reads them alike.
         #[test]
         fn ascii_paragraphs_read_as_simple_reads_them(
+            // One space or newline listed twice: the shape read in one pass.
             words in prop::collection::vec(
                 prop::sample::select(vec![
                     "word", "A1", "9.7%", "x.y,", "'q'", "(p)", "-", "~", " ", "\n", " ",

@@ -738,6 +738,14 @@ fn span_bases(spans: &[Span<'_>]) -> Vec<usize> {
     bases
 }
 
+/// The text of `spans` one after another.
+fn concat<'a>(spans: &'a [Span<'_>]) -> Cow<'a, str> {
+    match spans {
+        [one] => Cow::Borrowed(one.content.as_ref()),
+        _ => Cow::Owned(spans.iter().map(|s| s.content.as_ref()).collect()),
+    }
+}
+
 /// Starts a row of `out`, with `hang` at its start if it is drawn on this row.
 fn start_row(out: &mut impl RowSink, hang: Option<&[Span<'static>]>) {
     out.start_row(Style::default());
@@ -870,16 +878,7 @@ impl<'a> Para<'a> {
         if u32::try_from(total).is_err() {
             return None;
         }
-        let text: Cow<'a, str> = match spans {
-            [one] => Cow::Borrowed(one.content.as_ref()),
-            _ => {
-                let mut s = String::with_capacity(total);
-                for sp in spans {
-                    s.push_str(&sp.content);
-                }
-                Cow::Owned(s)
-            }
-        };
+        let text = concat(spans);
         let bases = span_bases(spans);
         let mut sink = Clusters {
             text: "",
@@ -1211,7 +1210,8 @@ pub(super) fn fits_as_is(spans: &[Span<'_>], width: usize) -> bool {
 }
 
 /// [`wrap`] by the rules, without its shortcut: short ASCII text cut as the last text of
-/// its shape was (see [`shaped_rows`]).
+/// its shape was (see [`shaped_rows`]), English words and Chinese text the ways that give
+/// the rules' rows at less cost ([`word_rows`], [`cjk_rows`]).
 fn wrap_rows(
     spans: &[Span<'static>],
     hang: &[Span<'static>],
@@ -1238,7 +1238,166 @@ fn wrap_rows(
             return word_rows(spans, n, hang_ok.then_some((hang, cw)), width, out);
         }
     }
-    wrap_by_rules(spans, hang, width, amb, out, None);
+    if !cjk_rows(spans, hang, width, amb, out) {
+        wrap_by_rules(spans, hang, width, amb, out, None);
+    }
+}
+
+/// The width and flags (as [`classify`] and the context passes give them, but for NS
+/// after CJK) and length of the character at byte `i` of `b` if text of such characters
+/// is what [`cjk_rows`] takes: printable ASCII but the space, ideographs, and the
+/// punctuation of [`PUNCT_RANGES`] that is no space, shows, and is a cluster of its own
+/// whatever is next to it ([`simple`]).
+#[inline(always)]
+fn cjk_char(b: &[u8], i: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<(u16, u16, usize)> {
+    let x = b[i];
+    if x < 0x80 {
+        let (w, f) = ASCII_CLASS[usize::from(x)];
+        return (x > b' ' && x < 0x7f).then_some((w, f, 1));
+    }
+    if ideograph_at(b, i) {
+        return Some((2, CJK | IDEO, 3));
+    }
+    let (c, len) = char_at(b, i);
+    let (w, f) = punct[punct_index(c)?];
+    (simple(c) && w > 0 && f & WS == 0).then_some((w, f, len))
+}
+
+/// Pieces of text [`cjk_rows`] reads its breaks from are at most this long: a row's end
+/// in a longer run without two ideographs in a row goes to the rules.
+const CJK_PIECE: usize = 256;
+
+/// [`rows`] of Chinese text, as most of a Chinese news paragraph is: ideographs,
+/// punctuation, numbers and Latin words without spaces (see [`cjk_char`]), written to
+/// `out`; `false` and nothing written for other text. Such text has one cluster a
+/// character, each at most 2 columns wide, and no space to keep or drop: each row ends at
+/// the last allowed, kinsoku-clean break up to the character that overflows it. Between
+/// two ideographs that is always allowed and clean; elsewhere [`cjk_break`] works it out
+/// from the characters around, as [`Para::mark_to`] would. The rules' setup, a record
+/// per cluster of the whole text (`Para::new`), was a quarter of the instructions of
+/// rendering a long Chinese post.
+fn cjk_rows(
+    spans: &[Span<'static>],
+    hang: &[Span<'static>],
+    width: usize,
+    amb: AmbiguousWidth,
+    out: &mut impl RowSink,
+) -> bool {
+    // Narrower, an ideograph would be a placeholder.
+    if width < 2 {
+        return false;
+    }
+    let text = concat(spans);
+    let b = text.as_bytes();
+    let punct = punct_table(amb);
+    let (hang_ok, cw) = continuation(hang, width, amb);
+    // Each row as (start, end, with the hang), all worked out before any is written.
+    let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
+    let (mut s, mut first) = (0, true);
+    loop {
+        let with_hang = hang_ok && !first;
+        let avail = if with_hang { cw } else { width };
+        let (mut i, mut run) = (s, 0);
+        let o = loop {
+            if i == b.len() {
+                break None;
+            }
+            let Some((w, _, len)) = cjk_char(b, i, punct) else {
+                return false;
+            };
+            run += usize::from(w);
+            if run > avail {
+                break Some(i);
+            }
+            i += len;
+        };
+        let Some(o) = o else {
+            cuts.push((s, b.len(), with_hang));
+            break;
+        };
+        // `o > s`: the first character fits, as each is at most 2 columns wide.
+        let Some(v) = cjk_break(&text, s, o, punct) else {
+            return false;
+        };
+        cuts.push((s, v, with_hang));
+        (s, first) = (v, false);
+    }
+    let bases = span_bases(spans);
+    let mut cur = 0;
+    for (start, end, with_hang) in cuts {
+        start_row(out, with_hang.then_some(hang));
+        push_text(spans, &bases, out, start, end, &mut cur);
+    }
+    true
+}
+
+/// Where the character before byte `i > 0` of `b` (UTF-8) starts.
+#[inline(always)]
+fn char_before(b: &[u8], mut i: usize) -> usize {
+    i -= 1;
+    while b[i] & 0xc0 == 0x80 {
+        i -= 1;
+    }
+    i
+}
+
+/// For [`cjk_rows`]: the last break at which [`rows`] would end the row that starts at
+/// byte `s` of `text` and overflows at the character at `o`; `None` if there is no clean
+/// allowed one, where the rules would take a last resort.
+///
+/// A break between two ideographs is allowed and clean. Between them the text is read in
+/// the pieces that [`Para::mark_uax`] reads: what UAX #14 decides after an ideograph that
+/// follows another does not depend on what came before.
+///
+/// The rules also allow breaks inside a stretch between allowed breaks that is wider than
+/// a continuation row. Such a stretch after the break taken here would leave the next row
+/// no clean allowed break before its overflow, and [`cjk_rows`] gives up there.
+fn cjk_break(text: &str, s: usize, o: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<usize> {
+    let b = text.as_bytes();
+    let ideographs = |j: usize| ideograph_at(b, char_before(b, j)) && ideograph_at(b, j);
+    if ideographs(o) {
+        return Some(o);
+    }
+    // The piece `a..e` around `o`: from the last start of a run between two ideographs
+    // before it (or the text's start) to the first after it (or the text's end).
+    let mut a = char_before(b, o);
+    while a > 0 && !ideographs(a) {
+        a = char_before(b, a);
+        if o - a > CJK_PIECE {
+            return None;
+        }
+    }
+    // Not at `o`, which is not between two ideographs.
+    let mut e = o;
+    while e < b.len() && !ideographs(e) {
+        if e - a > CJK_PIECE {
+            return None;
+        }
+        e += cjk_char(b, e, punct)?.2;
+    }
+    let mut uax = [0u64; CJK_PIECE.div_ceil(64) + 1];
+    for_each_uax_break(&text[a..e], |p| uax[p / 64] |= 1 << (p % 64));
+    // Back from the overflow, each break after the row's start and the piece's.
+    let mut k = o;
+    let (_, mut f, _) = cjk_char(b, k, punct)?;
+    while k > s.max(a) {
+        let before = char_before(b, k);
+        let (_, pf, _) = cjk_char(b, before, punct)?;
+        if f & ANS != 0 && pf & CJK != 0 {
+            f |= NS;
+        }
+        // As [`Para::mark_breaks`] allows it. Nothing is allowed after an NE character
+        // (UAX #14 keeps OP and QU with what follows, and so does the CJK rule), but an
+        // NS one may be.
+        let p = k - a;
+        let cjk = f & NS == 0 && pf & NE == 0 && pf & (CJK | CLQ) != 0 && f & (CJK | OPQ) != 0;
+        if (uax[p / 64] & (1 << (p % 64)) != 0 || cjk) && f & NS == 0 {
+            return Some(k);
+        }
+        (k, f) = (before, pf);
+    }
+    // Before the piece's start, if it is after the row's, a break is allowed and clean.
+    (a > s).then_some(a)
 }
 
 /// Whether each byte may stand in a word of [`plain_words`], or is the space between two.
@@ -2114,6 +2273,28 @@ mod tests {
         assert_eq!(words("abcd ef", 3), None);
     }
 
+    /// Chinese prose with numbers and Latin letters is taken by [`cjk_rows`]; text with a
+    /// space, kana or a mark that joins the character before it is not, nor a row's end in
+    /// a long run without two ideographs in a row.
+    #[test]
+    fn chinese_is_cut_by_cjk_rows() {
+        let taken = |s: &str, width| cjk_rows(&raw(s), &[], width, N, &mut Vec::new());
+        let prose =
+            "沪深两市成交额为1.2万亿元，较上一交易日增加5.3%；A股“涨停”个股（不含ST）共86只。";
+        assert!(taken(prose, 24));
+        assert!(taken("中文中文", 2));
+        assert!(!taken(prose, 1));
+        for s in ["中文 中文", "中文カナ", "中文\u{ff9e}", "中\u{3000}文"] {
+            assert!(!taken(s, 4), "{s:?}");
+        }
+        // The break before the piece `中））中` is taken where none in it is clean.
+        let mut rows = Vec::new();
+        assert!(cjk_rows(&raw("中中））中中"), &[], 6, N, &mut rows));
+        assert_eq!(texts(&rows), ["中", "中））", "中中"]);
+        assert!(!taken(&format!("中{}", "1".repeat(300)), 8));
+        assert!(taken(&format!("中{}", "1".repeat(300)), 400));
+    }
+
     /// A word after ideographs and a space goes to the next row whole, and the space stays
     /// on the row when it fits; exactly at the width, so that the width of the row before
     /// its last ideograph must be right.
@@ -2666,6 +2847,55 @@ mod tests {
                 let mut by_rules = Vec::new();
                 wrap_by_rules(&spans, &h, width, N, &mut by_rules, None);
                 prop_assert_eq!(fast, by_rules, "{:?}", s);
+            }
+        }
+
+        /// Text that [`cjk_rows`] takes is cut as by the rules, with either ambiguous width.
+        #[test]
+        fn cjk_rows_cut_as_by_the_rules(
+            chars in prop::collection::vec(
+                prop_oneof![
+                    // Ideographs in runs, as most of the text is.
+                    6 => prop::sample::select(vec!["中", "国", "股", "市", "一", "龥"]),
+                    3 => prop::sample::select(vec![
+                        "，", "。", "、", "；", "：", "！", "？", "（", "）", "《", "》", "「",
+                        "」", "“", "”", "‘", "’", "…", "—", "％", "ー", "々", "〜", "～", "・",
+                        "〔", "〕", "‥", "‐", "‧", "‼", "⁇", "‰", "※", "〃", "〆", "＄", "￥",
+                    ]),
+                    3 => prop::sample::select(vec![
+                        "1", "0", "a", "Z", ".", ",", "%", ":", ";", "/", "-", "(", ")", "[",
+                        "]", "!", "?", "'", "\"", "#", "&", "=", "_", "$", "+", "{", "}", "|",
+                        "~", "@", "*", "<", ">", "2024", "1.25", "abc", "x.com/a?b=1",
+                    ]),
+                ],
+                0..60,
+            ),
+            // Perhaps one character it does not take.
+            odd in prop::option::weighted(0.2, (
+                any::<prop::sample::Index>(),
+                prop::sample::select(vec![
+                    " ", "　", "·", "\u{ff9e}", "ア", "\u{2060}", "\u{2028}", "é",
+                ]),
+            )),
+            cuts in prop::collection::vec(0usize..1000, 0..4),
+            width in 1usize..=24,
+            h in hang(),
+            wide in any::<bool>(),
+        ) {
+            let mut chars = chars;
+            if let Some((at, c)) = odd {
+                chars.insert(at.index(chars.len() + 1), c);
+            }
+            let s = chars.concat();
+            let spans = styled(&s, &cuts);
+            let amb = if wide { W } else { N };
+            let mut fast: Vec<Line<'static>> = Vec::new();
+            if cjk_rows(&spans, &h, width, amb, &mut fast) {
+                let mut by_rules = Vec::new();
+                wrap_by_rules(&spans, &h, width, amb, &mut by_rules, None);
+                prop_assert_eq!(fast, by_rules, "{:?}", s);
+            } else {
+                prop_assert!(fast.is_empty());
             }
         }
 

@@ -1263,6 +1263,23 @@ fn cjk_char(b: &[u8], i: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<(u16,
     (simple(c) && w > 0 && f & WS == 0).then_some((w, f, len))
 }
 
+/// The lead of a paragraph's first row that [`cjk_rows`] takes: up to and with the last
+/// space in the first [`CJK_LEAD`] bytes of `text`, if there is one and `text` does not
+/// end there (a quote's `│ `, a list item's `1. `); its length and width. The rules would
+/// not end the row in it or at its end where there is a clean allowed break after it, and
+/// a break is taken only there: what they do with spaces at a row's end or its start
+/// (indentation) does not come into it.
+fn cjk_lead(text: &str, amb: AmbiguousWidth) -> (usize, usize) {
+    let head = &text.as_bytes()[..text.len().min(CJK_LEAD)];
+    match head.iter().rposition(|&x| x == b' ') {
+        Some(k) if k + 1 < text.len() => (k + 1, str_width(&text[..=k], amb)),
+        _ => (0, 0),
+    }
+}
+
+/// See [`cjk_lead`].
+const CJK_LEAD: usize = 16;
+
 /// Pieces of text [`cjk_rows`] reads its breaks from are at most this long: a row's end
 /// in a longer run without two ideographs in a row goes to the rules.
 const CJK_PIECE: usize = 256;
@@ -1291,14 +1308,22 @@ fn cjk_rows(
     let b = text.as_bytes();
     let punct = punct_table(amb);
     let (hang_ok, cw) = continuation(hang, width, amb);
+    let (lead, lead_w) = cjk_lead(&text, amb);
     // Each row as (start, end, with the hang), all worked out before any is written.
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
     let (mut s, mut first) = (0, true);
     loop {
         let with_hang = hang_ok && !first;
         let avail = if with_hang { cw } else { width };
-        let (mut i, mut run) = (s, 0);
+        // The first row from after its lead, which it must end after.
+        let from = if first { lead } else { s };
+        let (mut i, mut run) = (from, if first { lead_w } else { 0 });
         let o = loop {
+            // Ideographs that fit, two columns each: most of the text, read here without
+            // the checks below.
+            while run + 2 <= avail && ideograph_at(b, i) {
+                (run, i) = (run + 2, i + 3);
+            }
             if i == b.len() {
                 break None;
             }
@@ -1315,8 +1340,7 @@ fn cjk_rows(
             cuts.push((s, b.len(), with_hang));
             break;
         };
-        // `o > s`: the first character fits, as each is at most 2 columns wide.
-        let Some(v) = cjk_break(&text, s, o, punct) else {
+        let Some(v) = cjk_break(&text, from, o, punct) else {
             return false;
         };
         cuts.push((s, v, with_hang));
@@ -1341,9 +1365,9 @@ fn char_before(b: &[u8], mut i: usize) -> usize {
     i
 }
 
-/// For [`cjk_rows`]: the last break at which [`rows`] would end the row that starts at
-/// byte `s` of `text` and overflows at the character at `o`; `None` if there is no clean
-/// allowed one, where the rules would take a last resort.
+/// For [`cjk_rows`]: the last break after byte `s` (a row's start, or its lead's end) at
+/// which [`rows`] would end the row of `text` that overflows at the character at `o`;
+/// `None` if there is no clean allowed one, where the rules would take a last resort.
 ///
 /// A break between two ideographs is allowed and clean. Between them the text is read in
 /// the pieces that [`Para::mark_uax`] reads: what UAX #14 decides after an ideograph that
@@ -2287,6 +2311,20 @@ mod tests {
         for s in ["中文 中文", "中文カナ", "中文\u{ff9e}", "中\u{3000}文"] {
             assert!(!taken(s, 4), "{s:?}");
         }
+        // A quote's or a list item's lead stays on the first row.
+        let mut rows = Vec::new();
+        let quote = [Span::raw("│ "), Span::raw("中文，中文。")];
+        assert!(cjk_rows(&quote, &[Span::raw("│ ")], 8, N, &mut rows));
+        assert_eq!(texts(&rows), ["│ 中文，", "│ 中文。"]);
+        let mut rows = Vec::new();
+        assert!(cjk_rows(
+            &raw("1. 中文，中文。"),
+            &[Span::raw("   ")],
+            10,
+            N,
+            &mut rows
+        ));
+        assert_eq!(texts(&rows), ["1. 中文，", "   中文。"]);
         // The break before the piece `中））中` is taken where none in it is clean.
         let mut rows = Vec::new();
         assert!(cjk_rows(&raw("中中））中中"), &[], 6, N, &mut rows));
@@ -2881,12 +2919,17 @@ mod tests {
             width in 1usize..=24,
             h in hang(),
             wide in any::<bool>(),
+            // A list item's or a quote's first row, and leads it does not take.
+            lead in prop::sample::select(vec![
+                "", "", "", "│ ", "1. ", "• ", "12. ", "│ │ ", "a b ", "(1) ", "中 ", "“ ",
+                "x\u{300} ", "\u{600} ", " x ", "　x ", "x  ", "0123456789abcdef ",
+            ]),
         ) {
             let mut chars = chars;
             if let Some((at, c)) = odd {
                 chars.insert(at.index(chars.len() + 1), c);
             }
-            let s = chars.concat();
+            let s = lead.to_string() + &chars.concat();
             let spans = styled(&s, &cuts);
             let amb = if wide { W } else { N };
             let mut fast: Vec<Line<'static>> = Vec::new();

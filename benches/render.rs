@@ -95,6 +95,17 @@ fn wrap_group(c: &mut Criterion) {
             b.iter(|| black_box(wrap(black_box(&spans), &[], WIDTH, AmbiguousWidth::Narrow)))
         });
     }
+    // Rows of a 4-column pane ending time and again in one run of 240 bytes without two
+    // ideographs in a row, which `cjk_rows` reads once, not once a row.
+    let clauses = ("中中".to_string() + &"中，".repeat(40)).repeat(4000);
+    let spans = [Span::raw(clauses.clone())];
+    g.throughput(Throughput::Bytes(clauses.len() as u64));
+    g.bench_function("baseline_uax14_breaks/1MB_of_clauses", |b| {
+        b.iter(|| black_box(unicode_linebreak::linebreaks(black_box(&clauses)).count()))
+    });
+    g.bench_function("kanbao_wrap_w4/1MB_of_clauses", |b| {
+        b.iter(|| black_box(wrap(black_box(&spans), &[], 4, AmbiguousWidth::Narrow)))
+    });
     g.finish();
 }
 

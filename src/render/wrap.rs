@@ -1311,6 +1311,7 @@ fn cjk_rows(
     let (lead, lead_w) = cjk_lead(&text, amb);
     // Each row as (start, end, with the hang), all worked out before any is written.
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
+    let mut piece = CjkPiece::default();
     let (mut s, mut first) = (0, true);
     loop {
         let with_hang = hang_ok && !first;
@@ -1340,7 +1341,7 @@ fn cjk_rows(
             cuts.push((s, b.len(), with_hang));
             break;
         };
-        let Some(v) = cjk_break(&text, from, o, punct) else {
+        let Some(v) = cjk_break(&text, from, o, punct, &mut piece) else {
             return false;
         };
         cuts.push((s, v, with_hang));
@@ -1376,31 +1377,46 @@ fn char_before(b: &[u8], mut i: usize) -> usize {
 /// The rules also allow breaks inside a stretch between allowed breaks that is wider than
 /// a continuation row. Such a stretch after the break taken here would leave the next row
 /// no clean allowed break before its overflow, and [`cjk_rows`] gives up there.
-fn cjk_break(text: &str, s: usize, o: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<usize> {
+fn cjk_break(
+    text: &str,
+    s: usize,
+    o: usize,
+    punct: &[(u16, u16); PUNCT_LEN],
+    piece: &mut CjkPiece,
+) -> Option<usize> {
     let b = text.as_bytes();
     let ideographs = |j: usize| ideograph_at(b, char_before(b, j)) && ideograph_at(b, j);
     if ideographs(o) {
         return Some(o);
     }
     // The piece `a..e` around `o`: from the last start of a run between two ideographs
-    // before it (or the text's start) to the first after it (or the text's end).
-    let mut a = char_before(b, o);
-    while a > 0 && !ideographs(a) {
-        a = char_before(b, a);
-        if o - a > CJK_PIECE {
-            return None;
+    // before it (or the text's start) to the first after it (or the text's end). The
+    // rows of a narrow pane may end in one piece many times: it is read once. (Rows move
+    // on: `o` is after the start of the piece the last row's end was in.)
+    if o >= piece.e {
+        let mut a = char_before(b, o);
+        while a > 0 && !ideographs(a) {
+            a = char_before(b, a);
+            if o - a > CJK_PIECE {
+                return None;
+            }
         }
-    }
-    // Not at `o`, which is not between two ideographs.
-    let mut e = o;
-    while e < b.len() && !ideographs(e) {
-        if e - a > CJK_PIECE {
-            return None;
+        // Not at `o`, which is not between two ideographs.
+        let mut e = o;
+        while e < b.len() && !ideographs(e) {
+            if e - a > CJK_PIECE {
+                return None;
+            }
+            e += cjk_char(b, e, punct)?.2;
         }
-        e += cjk_char(b, e, punct)?.2;
+        *piece = CjkPiece {
+            a,
+            e,
+            uax: Default::default(),
+        };
+        for_each_uax_break(&text[a..e], |p| piece.uax[p / 64] |= 1 << (p % 64));
     }
-    let mut uax = [0u64; CJK_PIECE.div_ceil(64) + 1];
-    for_each_uax_break(&text[a..e], |p| uax[p / 64] |= 1 << (p % 64));
+    let a = piece.a;
     // Back from the overflow, each break after the row's start and the piece's.
     let mut k = o;
     let (_, mut f, _) = cjk_char(b, k, punct)?;
@@ -1415,13 +1431,22 @@ fn cjk_break(text: &str, s: usize, o: usize, punct: &[(u16, u16); PUNCT_LEN]) ->
         // NS one may be.
         let p = k - a;
         let cjk = f & NS == 0 && pf & NE == 0 && pf & (CJK | CLQ) != 0 && f & (CJK | OPQ) != 0;
-        if (uax[p / 64] & (1 << (p % 64)) != 0 || cjk) && f & NS == 0 {
+        if (piece.uax[p / 64] & (1 << (p % 64)) != 0 || cjk) && f & NS == 0 {
             return Some(k);
         }
         (k, f) = (before, pf);
     }
     // Before the piece's start, if it is after the row's, a break is allowed and clean.
     (a > s).then_some(a)
+}
+
+/// The piece of text [`cjk_break`] last read its breaks from: bytes `a..e`, and UAX #14's
+/// breaks at offsets from `a` (bits).
+#[derive(Default)]
+struct CjkPiece {
+    a: usize,
+    e: usize,
+    uax: [u64; CJK_PIECE.div_ceil(64) + 1],
 }
 
 /// Whether each byte may stand in a word of [`plain_words`], or is the space between two.

@@ -1268,13 +1268,23 @@ fn cjk_char(b: &[u8], i: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<(u16,
 /// end there (a quote's `│ `, a list item's `1. `); its length and width. The rules would
 /// not end the row in it or at its end where there is a clean allowed break after it, and
 /// a break is taken only there: what they do with spaces at a row's end or its start
-/// (indentation) does not come into it.
-fn cjk_lead(text: &str, amb: AmbiguousWidth) -> (usize, usize) {
+/// (indentation) does not come into it. `text` is that of `spans`, whose clusters are
+/// measured apart, as the rules measure them.
+fn cjk_lead(spans: &[Span<'_>], text: &str, amb: AmbiguousWidth) -> (usize, usize) {
     let head = &text.as_bytes()[..text.len().min(CJK_LEAD)];
-    match head.iter().rposition(|&x| x == b' ') {
-        Some(k) if k + 1 < text.len() => (k + 1, str_width(&text[..=k], amb)),
-        _ => (0, 0),
+    let lead = match head.iter().rposition(|&x| x == b' ') {
+        Some(k) if k + 1 < text.len() => k + 1,
+        _ => return (0, 0),
+    };
+    let (mut width, mut start) = (0, 0);
+    for s in spans {
+        if start >= lead {
+            break;
+        }
+        width += str_width(&s.content[..s.content.len().min(lead - start)], amb);
+        start += s.content.len();
     }
+    (lead, width)
 }
 
 /// See [`cjk_lead`].
@@ -1308,7 +1318,7 @@ fn cjk_rows(
     let b = text.as_bytes();
     let punct = punct_table(amb);
     let (hang_ok, cw) = continuation(hang, width, amb);
-    let (lead, lead_w) = cjk_lead(&text, amb);
+    let (lead, lead_w) = cjk_lead(spans, &text, amb);
     // Each row as (start, end, with the hang), all worked out before any is written.
     let mut cuts: Vec<(usize, usize, bool)> = Vec::new();
     let mut piece = CjkPiece::default();
@@ -2948,14 +2958,26 @@ mod tests {
             lead in prop::sample::select(vec![
                 "", "", "", "│ ", "1. ", "• ", "12. ", "│ │ ", "a b ", "(1) ", "中 ", "“ ",
                 "x\u{300} ", "\u{600} ", " x ", "　x ", "x  ", "0123456789abcdef ",
+                "\u{2764}\u{fe0f} ", "\u{1f1e8}\u{1f1f3} ",
             ]),
+            // The lead's first character a span of its own, though it makes a cluster
+            // with what follows (the rules measure each span's clusters apart).
+            split_lead in any::<bool>(),
         ) {
             let mut chars = chars;
             if let Some((at, c)) = odd {
                 chars.insert(at.index(chars.len() + 1), c);
             }
             let s = lead.to_string() + &chars.concat();
-            let spans = styled(&s, &cuts);
+            let spans = match lead.chars().next() {
+                Some(c) if split_lead => {
+                    let (first, rest) = lead.split_at(c.len_utf8());
+                    let mut spans = vec![Span::raw(first.to_string())];
+                    spans.extend(styled(&(rest.to_string() + &chars.concat()), &cuts));
+                    spans
+                }
+                _ => styled(&s, &cuts),
+            };
             let amb = if wide { W } else { N };
             let mut fast: Vec<Line<'static>> = Vec::new();
             if cjk_rows(&spans, &h, width, amb, &mut fast) {

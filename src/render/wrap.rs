@@ -1246,8 +1246,8 @@ fn wrap_rows(
 /// The width and flags (as [`classify`] and the context passes give them, but for NS
 /// after CJK) and length of the character at byte `i` of `b` if text of such characters
 /// is what [`cjk_rows`] takes: printable ASCII but the space, ideographs, and the
-/// punctuation of [`PUNCT_RANGES`] that is no space, shows, and is a cluster of its own
-/// whatever is next to it ([`simple`]).
+/// punctuation of [`PUNCT_RANGES`] that is no space and is a cluster of its own whatever
+/// is next to it ([`simple`]).
 #[inline(always)]
 fn cjk_char(b: &[u8], i: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<(u16, u16, usize)> {
     let x = b[i];
@@ -1260,7 +1260,8 @@ fn cjk_char(b: &[u8], i: usize, punct: &[(u16, u16); PUNCT_LEN]) -> Option<(u16,
     }
     let (c, len) = char_at(b, i);
     let (w, f) = punct[punct_index(c)?];
-    (simple(c) && w > 0 && f & WS == 0).then_some((w, f, len))
+    // A simple character shows: the zero-width ones are not simple.
+    (simple(c) && f & WS == 0).then_some((w, f, len))
 }
 
 /// The lead of a paragraph's first row that [`cjk_rows`] takes: up to and with the last
